@@ -1,0 +1,54 @@
+# Build and test the course. Needs only python3 (with venv) and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+
+# TensorFlow's C++ start-up messages would otherwise end up in outputs and logs.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONHASHSEED := 0
+
+.PHONY: help install book lint format pytest nbval build-strict test clean
+
+help:
+	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
+	@echo "make test   - lint, unit tests, nbval (strict) on every notebook, strict book build"
+	@echo "make lint   - ruff check and format check"
+	@echo "make format - ruff format and fix"
+	@echo "make clean  - remove _build and caches (keeps $(VENV))"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests chapters
+	$(BIN)/ruff format --check lib tests chapters
+
+format: $(STAMP)
+	$(BIN)/ruff format lib tests chapters
+	$(BIN)/ruff check --fix lib tests chapters
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest tests -q
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=300 \
+	  --sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
+
+build-strict: book
+
+test: lint pytest nbval build-strict
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -1,0 +1,72 @@
+"""regkit: the helper library of the course on L1 and L2 regularization.
+
+The course's objective for a linear model ``a = X w`` is::
+
+    J(w) = 1/(2m) * ||y - X w||**2 + (lam/2) * sum(|w_k|)     (L1)
+    J(w) = 1/(2m) * ||y - X w||**2 + (lam/2) * sum(w_k ** 2)  (L2)
+
+Modules, one idea each: :mod:`~regkit.penalties`, :mod:`~regkit.objectives`,
+:mod:`~regkit.derivatives`, :mod:`~regkit.solvers`, :mod:`~regkit.checks`,
+:mod:`~regkit.data` and :mod:`~regkit.plots`.
+"""
+
+from .checks import (
+    Check,
+    CheckTable,
+    descent_checks,
+    gradient_checks,
+    lasso_checks,
+    lasso_threshold,
+    penalty_grad_check,
+    relative_error,
+    ridge_checks,
+    sparsity_checks,
+    steps_to_converge,
+)
+from .data import make_linear_problem
+from .derivatives import autodiff_objective_grad, numerical_gradient
+from .objectives import data_loss, data_loss_grad, objective, objective_grad, source_gradient
+from .penalties import penalty, penalty_grad, soft_threshold
+from .solvers import (
+    ConvergenceWarning,
+    gradient_descent,
+    l1_optimality_violation,
+    l1_prox,
+    lasso,
+    lipschitz_constant,
+    ridge,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Check",
+    "CheckTable",
+    "ConvergenceWarning",
+    "autodiff_objective_grad",
+    "data_loss",
+    "data_loss_grad",
+    "descent_checks",
+    "gradient_checks",
+    "gradient_descent",
+    "l1_optimality_violation",
+    "l1_prox",
+    "lasso",
+    "lasso_checks",
+    "lasso_threshold",
+    "lipschitz_constant",
+    "make_linear_problem",
+    "numerical_gradient",
+    "objective",
+    "objective_grad",
+    "penalty",
+    "penalty_grad",
+    "penalty_grad_check",
+    "relative_error",
+    "ridge",
+    "ridge_checks",
+    "soft_threshold",
+    "source_gradient",
+    "sparsity_checks",
+    "steps_to_converge",
+]

@@ -1,0 +1,102 @@
+"""Argument checks shared by the public functions.
+
+Every public function of :mod:`regkit` validates its input here, so that bad input fails
+with a message naming the argument and what was expected, instead of a silent NaN or a
+broadcast to the wrong shape.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+
+import numpy as np
+
+PENALTY_KINDS = ("l1", "l2")
+
+
+def check_kind(kind: object) -> str:
+    """Return ``kind`` if it names a known penalty, else raise."""
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a string, one of {PENALTY_KINDS}; got {type(kind).__name__}")
+    if kind not in PENALTY_KINDS:
+        raise ValueError(f"kind must be one of {PENALTY_KINDS}; got {kind!r}")
+    return kind
+
+
+def check_scalar(value: object, name: str, *, positive: bool = False) -> float:
+    """Return ``value`` as a finite float that is >= 0 (or > 0 when ``positive``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"):
+            raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0; got {value}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0; got {value}")
+    return value
+
+
+def check_lam(lam: object) -> float:
+    """Return the regularization strength as a finite float >= 0."""
+    return check_scalar(lam, "lam")
+
+
+def check_count(value: object, name: str, *, minimum: int = 0) -> int:
+    """Return ``value`` as an int >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    return int(value)
+
+
+def as_float_array(value: object, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """Return ``value`` as a non-empty, finite float64 array, optionally of a given ``ndim``."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be an array of numbers: {error}") from None
+    if ndim is not None and array.ndim != ndim:
+        kind = {1: "a vector (1-D)", 2: "a matrix (2-D)"}.get(ndim, f"{ndim}-D")
+        raise ValueError(f"{name} must be {kind}; got shape {array.shape}")
+    if array.ndim == 0:
+        raise ValueError(f"{name} must be an array with at least one dimension; got a scalar")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    return array
+
+
+def check_problem(
+    w: object | None, X: object, y: object
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Validate a linear least-squares problem: X (m, n), y (m,), and w (n,) when given."""
+    X = as_float_array(X, "X", ndim=2)
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X and y must have the same number of rows; got X.shape={X.shape}, y.shape={y.shape}"
+        )
+    if w is None:
+        return None, X, y
+    w = as_float_array(w, "w", ndim=1)
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(
+            "w must have one entry per column of X; "
+            f"got w.shape={w.shape}, X.shape={X.shape}"
+        )
+    return w, X, y
+
+
+def check_callable(value: object, name: str) -> Callable:
+    """Return ``value`` if it can be called."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable; got {type(value).__name__}")
+    return value

@@ -1,0 +1,445 @@
+"""Numerical checks of every formula the course states: one source of truth.
+
+Each check compares a quantity computed one way with the same quantity computed another way
+(central differences, TensorFlow autodiff, a closed form, scikit-learn's solvers) and records
+the claim, the measured value, the bound it must respect and whether it does. The chapters
+display the records as tables; the test suite asserts them.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_count, check_kind, check_lam, check_problem
+from .derivatives import autodiff_objective_grad, numerical_gradient
+from .objectives import data_loss_grad, objective, objective_grad, source_gradient
+from .penalties import penalty_grad
+from .solvers import (
+    gradient_descent,
+    l1_optimality_violation,
+    l1_prox,
+    lasso,
+    lipschitz_constant,
+    ridge,
+)
+
+__all__ = [
+    "Check",
+    "CheckTable",
+    "descent_checks",
+    "gradient_checks",
+    "lasso_checks",
+    "lasso_threshold",
+    "penalty_grad_check",
+    "relative_error",
+    "ridge_checks",
+    "sparsity_checks",
+    "steps_to_converge",
+]
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One numerical claim and its evidence.
+
+    Attributes
+    ----------
+    claim : str
+        What is asserted, in words.
+    measured : float
+        The value computed to test the claim (an error, a count, a norm).
+    bound : float
+        The value ``measured`` must not exceed (``relation="<="``) or must reach
+        (``relation=">="``).
+    relation : {"<=", ">="}
+    """
+
+    claim: str
+    measured: float
+    bound: float
+    relation: str = "<="
+
+    def __post_init__(self):
+        if self.relation not in ("<=", ">="):
+            raise ValueError(f"relation must be '<=' or '>='; got {self.relation!r}")
+
+    @property
+    def passed(self) -> bool:
+        """Whether ``measured`` respects ``bound``; a NaN never passes."""
+        if math.isnan(self.measured):
+            return False
+        if self.relation == "<=":
+            return self.measured <= self.bound
+        return self.measured >= self.bound
+
+
+class CheckTable(tuple):
+    """A tuple of :class:`Check` records that displays as a table in a notebook."""
+
+    def __new__(cls, checks):
+        checks = tuple(checks)
+        for check in checks:
+            if not isinstance(check, Check):
+                raise TypeError(f"CheckTable holds Check records; got {type(check).__name__}")
+        return super().__new__(cls, checks)
+
+    @property
+    def all_passed(self) -> bool:
+        """Whether every check passed."""
+        return all(check.passed for check in self)
+
+    def failures(self) -> list[Check]:
+        """Return the checks that did not pass."""
+        return [check for check in self if not check.passed]
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """Return ``(claim, measured, required, result)`` strings, one tuple per check."""
+        return [
+            (
+                c.claim,
+                _format_number(c.measured),
+                f"{c.relation} {_format_number(c.bound)}",
+                "pass" if c.passed else "FAIL",
+            )
+            for c in self
+        ]
+
+    def __add__(self, other):
+        return CheckTable(tuple(self) + tuple(other))
+
+    def __repr__(self) -> str:
+        rows = [("claim", "measured", "required", "result"), *self.rows()]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+        return "\n".join(line.rstrip() for line in lines)
+
+    def _repr_html_(self) -> str:
+        header = "".join(f"<th>{h}</th>" for h in ("claim", "measured", "required", "result"))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in self.rows()
+        )
+        return f'<table class="regkit-checks"><tr>{header}</tr>{body}</table>'
+
+
+def _format_number(value: float) -> str:
+    if math.isnan(value) or math.isinf(value):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e6:
+        return str(int(value))
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e4):
+        return f"{value:.1e}"
+    return f"{value:.3g}"
+
+
+def relative_error(approx, exact) -> float:
+    """Return ``||approx - exact|| / ||exact||`` (the absolute error when ``exact`` is 0)."""
+    approx, exact = np.asarray(approx, dtype=float), np.asarray(exact, dtype=float)
+    if approx.shape != exact.shape:
+        raise ValueError(f"shapes differ: approx {approx.shape}, exact {exact.shape}")
+    scale = np.linalg.norm(exact)
+    difference = np.linalg.norm(approx - exact)
+    return float(difference / scale) if scale > 0 else float(difference)
+
+
+def gradient_checks(w, X, y, lam, kind, *, tol=1e-6):
+    """Check the analytic gradient against central differences and ``tf.GradientTape``.
+
+    Also checks that the gradient printed in the source's section 3.3
+    (:func:`regkit.source_gradient`) fails the same comparison by a wide margin.
+
+    Parameters
+    ----------
+    w, X, y, lam, kind
+        As for :func:`regkit.objective`. For L1, no weight may lie within 1e-3 of 0, where
+        ``|w|`` has no derivative and finite differences straddle the kink.
+    tol : float, default 1e-6
+        Bound on the relative error against central differences (step 1e-6: truncation
+        error about 1e-12 times the third derivative, rounding error about 1e-10).
+
+    Returns
+    -------
+    CheckTable
+    """
+    w, X, y = check_problem(w, X, y)
+    lam, kind = check_lam(lam), check_kind(kind)
+    if kind == "l1" and np.min(np.abs(w)) < 1e-3:
+        raise ValueError("w must keep every weight at least 1e-3 away from 0 to check L1 gradients")
+    reference = numerical_gradient(lambda v: objective(v, X, y, lam, kind), w)
+    analytic = objective_grad(w, X, y, lam, kind)
+    printed = source_gradient(w, X, y, lam, kind)
+    name = kind.upper()
+    return CheckTable(
+        [
+            Check(f"{name}: analytic gradient = central differences (relative error)",
+                  relative_error(analytic, reference), tol),
+            Check(f"{name}: analytic gradient = tf.GradientTape (relative error)",
+                  relative_error(analytic, autodiff_objective_grad(w, X, y, lam, kind)),
+                  1e-12),
+            Check(f"{name}: source's printed gradient is wrong (relative error)",
+                  relative_error(printed, reference), 0.1, ">="),
+        ]
+    )
+
+
+def descent_checks(X, y, lam, *, source_steps=200):
+    """Check gradient descent on the L2 objective against the closed form, and the source's.
+
+    Uses the step ``lr = 1 / (L + lam)`` with ``L`` from :func:`regkit.lipschitz_constant`, the
+    classical safe step for an objective whose Hessian ``X.T X / m + lam I`` has largest
+    eigenvalue ``L + lam``.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float
+        Must be > 0 so that the minimizer is unique and the convergence is linear.
+    source_steps : int, default 200
+        Steps taken with the source's printed gradient.
+
+    Returns
+    -------
+    CheckTable
+        One step equals the shrinkage form ``(1 - lr lam) w - lr grad L_data(w)``; the correct
+        iteration reaches :func:`regkit.ridge` within 1e-8 relative; the objective never
+        increases along it; the source's gradient makes the iterates grow by at least 1e6.
+    """
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for descent_checks (a unique minimizer)")
+    source_steps = check_count(source_steps, "source_steps", minimum=1)
+    exact = ridge(X, y, lam)
+    lipschitz = lipschitz_constant(X)
+    lr = 1 / (lipschitz + lam)
+    steps = steps_to_converge(X, lam, lr, reduction=1e-10)
+    w0 = np.zeros(X.shape[1])
+    path = gradient_descent(lambda v: objective_grad(v, X, y, lam, "l2"), w0, lr, steps)
+    values = np.array([objective(v, X, y, lam, "l2") for v in path])
+    probe = exact + 1.0
+    one_step = probe - lr * objective_grad(probe, X, y, lam, "l2")
+    shrinkage = (1 - lr * lam) * probe - lr * data_loss_grad(probe, X, y)
+    wrong = gradient_descent(lambda v: source_gradient(v, X, y, lam, "l2"), w0, lr, source_steps)
+    growth = np.linalg.norm(wrong[-1]) / max(np.linalg.norm(exact), _EPS)
+    return CheckTable(
+        [
+            Check("one GD step = shrinkage form (1 - lr*lam) w - lr grad L_data (max difference)",
+                  float(np.max(np.abs(one_step - shrinkage))), 1e-12),
+            Check(f"GD with the correct gradient, {steps} steps, reaches ridge (relative error)",
+                  relative_error(path[-1], exact), 1e-8),
+            Check("objective never increases along GD (largest increase)",
+                  float(max(np.max(np.diff(values)), 0.0)), 1e-12),
+            Check(f"GD with the source's gradient, {source_steps} steps: |w| / |w*|",
+                  float(growth), 1e6, ">="),
+        ]
+    )
+
+
+def steps_to_converge(X, lam, lr, *, reduction=1e-10):
+    """Return how many GD steps shrink the error on the L2 objective by ``reduction``.
+
+    The error contracts at least by ``rho = max|1 - lr * mu|`` per step over the eigenvalues
+    ``mu`` of the Hessian ``X.T X / m + lam I``, so ``ceil(log(reduction) / log(rho))`` steps
+    suffice.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    lam : float
+    lr : float
+    reduction : float, default 1e-10
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If the iteration does not contract (``rho >= 1``).
+    """
+    _, X, _ = check_problem(None, X, np.zeros(np.shape(X)[0]))
+    s = np.linalg.svd(X, compute_uv=False)
+    eigenvalues = np.concatenate([s**2 / X.shape[0], np.zeros(X.shape[1] - s.size)]) + lam
+    rho = float(np.max(np.abs(1 - lr * eigenvalues)))
+    if rho >= 1:
+        raise ValueError(f"gradient descent does not contract with lr={lr}: rate {rho:.3g} >= 1")
+    return max(1, math.ceil(math.log(reduction) / math.log(rho)))
+
+
+def ridge_checks(X, y, lam):
+    """Check :func:`regkit.ridge` against scikit-learn and the optimality condition.
+
+    scikit-learn's ``Ridge(alpha=m * lam, fit_intercept=False)`` minimizes
+    ``||y - X w||**2 + alpha ||w||**2``, which is ``2m`` times the course's objective, so both
+    have the same minimizer. The tolerance grows with the condition number ``kappa`` of
+    ``X.T X + m lam I``, since no solver can do better than about ``kappa * eps``.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import Ridge
+
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for ridge_checks")
+    m, n = X.shape
+    ours = ridge(X, y, lam)
+    theirs = Ridge(alpha=m * lam, fit_intercept=False, solver="svd").fit(X, y).coef_
+    gram = X.T @ X
+    kappa_regularized = np.linalg.cond(gram + m * lam * np.eye(n))
+    kappa_plain = np.linalg.cond(gram)
+    tol = max(1e-12, 100 * kappa_regularized * _EPS)
+    gradient = objective_grad(ours, X, y, lam, "l2")
+    return CheckTable(
+        [
+            Check("ridge = sklearn Ridge(alpha=m*lam, fit_intercept=False) (relative error)",
+                  relative_error(ours, theirs), tol),
+            Check("gradient of J at the ridge solution is 0 (relative to |X^T y| / m)",
+                  relative_error(gradient, np.zeros(n)) / max(np.linalg.norm(X.T @ y) / m, _EPS),
+                  tol),
+            Check("L2 improves conditioning: cond(X^T X + m lam I) / cond(X^T X)",
+                  float(kappa_regularized / kappa_plain), 1.0),
+        ]
+    )
+
+
+def lasso_checks(X, y, lam, *, tol=1e-9):
+    """Check :func:`regkit.lasso` against scikit-learn, the KKT conditions and ``lam_max``.
+
+    scikit-learn's ``Lasso(alpha=lam / 2, fit_intercept=False)`` minimizes
+    ``1/(2m) ||y - X w||**2 + alpha ||w||_1``, the course's L1 objective. The threshold
+    ``lam_max = 2 max|X.T y| / m`` is the smallest strength at which ``w = 0`` satisfies the
+    optimality conditions.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    tol : float, default 1e-9
+        Tolerance handed to :func:`regkit.lasso`.
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import Lasso
+
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for lasso_checks")
+    ours = lasso(X, y, lam, tol=tol)
+    theirs = (
+        Lasso(alpha=lam / 2, fit_intercept=False, tol=1e-14, max_iter=1_000_000)
+        .fit(X, y)
+        .coef_
+    )
+    value_ours, value_theirs = (objective(w, X, y, lam, "l1") for w in (ours, theirs))
+    lam_max = lasso_threshold(X, y)
+    return CheckTable(
+        [
+            Check("lasso = sklearn Lasso(alpha=lam/2, fit_intercept=False) (max weight diff)",
+                  float(np.max(np.abs(ours - theirs))), 1e-6),
+            Check("objective of lasso <= sklearn's (relative excess)",
+                  max(value_ours - value_theirs, 0.0) / value_theirs, 1e-10),
+            Check("KKT conditions hold at the lasso solution (largest violation)",
+                  l1_optimality_violation(ours, X, y, lam), tol),
+            Check("lam = lam_max = 2 max|X^T y| / m: number of non-zero weights",
+                  float(np.count_nonzero(lasso(X, y, lam_max, tol=tol))), 0),
+            Check("lam = 0.99 lam_max: number of non-zero weights",
+                  float(np.count_nonzero(lasso(X, y, 0.99 * lam_max, tol=tol))), 1, ">="),
+        ]
+    )
+
+
+def lasso_threshold(X, y):
+    """Return ``lam_max = 2 * max|X.T y| / m``: for ``lam >= lam_max`` the L1 minimizer is 0.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+
+    Returns
+    -------
+    float
+    """
+    _, X, y = check_problem(None, X, y)
+    return float(2 * np.max(np.abs(X.T @ y)) / X.shape[0])
+
+
+def sparsity_checks(X, y, lam, *, steps=500):
+    """Count exact zeros: subgradient descent against proximal gradient (ISTA).
+
+    Both run ``steps`` iterations from ``w = 0`` with the same step ``1 / L``. Subgradient
+    descent uses :func:`regkit.objective_grad` (with ``sign(0) = 0``); ISTA takes a gradient
+    step on the data term and then soft-thresholds (:func:`regkit.l1_prox`).
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    steps : int, default 500
+
+    Returns
+    -------
+    CheckTable
+    """
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    steps = check_count(steps, "steps", minimum=1)
+    exact = lasso(X, y, lam)
+    lr = 1 / lipschitz_constant(X)
+    w0 = np.zeros(X.shape[1])
+    subgradient = gradient_descent(lambda v: objective_grad(v, X, y, lam, "l1"), w0, lr, steps)
+    ista = gradient_descent(lambda v: data_loss_grad(v, X, y), w0, lr, steps, prox=l1_prox(lam))
+    return CheckTable(
+        [
+            Check("exact lasso solution: weights exactly 0", int(np.sum(exact == 0)), 1, ">="),
+            Check(f"ISTA after {steps} steps: weights exactly 0",
+                  int(np.sum(ista[-1] == 0)), 1, ">="),
+            Check(f"subgradient descent after {steps} steps: weights exactly 0",
+                  int(np.sum(subgradient[-1] == 0)), 0),
+        ]
+    )
+
+
+def penalty_grad_check(w, lam, kind, *, tol=1e-6):
+    """Check :func:`regkit.penalty_grad` against central differences of the penalty.
+
+    Parameters
+    ----------
+    w : array_like
+    lam : float
+    kind : {"l1", "l2"}
+    tol : float, default 1e-6
+
+    Returns
+    -------
+    Check
+    """
+    from .penalties import penalty
+
+    kind = check_kind(kind)
+    reference = numerical_gradient(lambda v: penalty(v, lam, kind), w)
+    return Check(f"{kind.upper()}: penalty_grad = central differences (relative error)",
+                 relative_error(penalty_grad(w, lam, kind), reference), tol)
