@@ -9,11 +9,12 @@ NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoi
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help install book lint format pytest nbval build-strict test clean
+.PHONY: help install book notebooks lint format pytest nbval build-strict test clean
 
 help:
 	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
 	@echo "make test   - lint, unit tests, nbval (strict) on every notebook, strict book build"
+	@echo "make notebooks - re-execute every notebook in place (outputs are committed)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
 	@echo "make clean  - remove _build and caches (keeps $(VENV))"
@@ -29,6 +30,10 @@ install: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests chapters

@@ -20,7 +20,9 @@ from .checks import (
     penalty_grad_check,
     relative_error,
     ridge_checks,
+    source_descent_checks,
     sparsity_checks,
+    step_size_checks,
     steps_to_converge,
 )
 from .data import make_linear_problem
@@ -66,7 +68,9 @@ __all__ = [
     "ridge",
     "ridge_checks",
     "soft_threshold",
+    "source_descent_checks",
     "source_gradient",
     "sparsity_checks",
+    "step_size_checks",
     "steps_to_converge",
 ]

@@ -37,7 +37,9 @@ __all__ = [
     "penalty_grad_check",
     "relative_error",
     "ridge_checks",
+    "source_descent_checks",
     "sparsity_checks",
+    "step_size_checks",
     "steps_to_converge",
 ]
 
@@ -239,6 +241,107 @@ def descent_checks(X, y, lam, *, source_steps=200):
                   float(max(np.max(np.diff(values)), 0.0)), 1e-12),
             Check(f"GD with the source's gradient, {source_steps} steps: |w| / |w*|",
                   float(growth), 1e6, ">="),
+        ]
+    )
+
+
+def source_descent_checks(X, y, lam, *, steps=200):
+    """Explain what gradient descent does with the source's printed L2 gradient.
+
+    The printed gradient is ``-(1/m) X.T (X w - y) + 2 lam w``. Iterating
+    ``w <- w - lr * that`` multiplies the error by ``I + lr (H - 2 lam I)``, with
+    ``H = X.T X / m``, so the iterates grow by ``rho = 1 + lr (mu_max - 2 lam)`` per step once
+    ``mu_max``, the largest eigenvalue of ``H``, exceeds ``2 lam``: gradient ascent on the data
+    term. Correcting only the sign leaves the penalty twice too strong, and the iteration then
+    converges to the ridge solution for ``2 lam`` instead of ``lam``.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    steps : int, default 200
+        Steps taken with the printed gradient.
+
+    Returns
+    -------
+    CheckTable
+    """
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for source_descent_checks")
+    steps = check_count(steps, "steps", minimum=2)
+    mu_max = lipschitz_constant(X)
+    lr = 1 / (mu_max + lam)
+    w0 = np.zeros(X.shape[1])
+    printed = gradient_descent(lambda v: source_gradient(v, X, y, lam, "l2"), w0, lr, steps)
+    norms = np.linalg.norm(printed, axis=1)
+    measured_rate = norms[-1] / norms[-2]
+    predicted_rate = 1 + lr * (mu_max - 2 * lam)
+
+    def sign_fixed(v):
+        return data_loss_grad(v, X, y) + 2 * lam * v
+
+    fixed_steps = steps_to_converge(X, 2 * lam, lr, reduction=1e-10)
+    fixed = gradient_descent(sign_fixed, w0, lr, fixed_steps)[-1]
+    return CheckTable(
+        [
+            Check("printed gradient: growth per step = 1 + lr (mu_max - 2 lam) (relative error)",
+                  abs(measured_rate - predicted_rate) / predicted_rate, 1e-6),
+            Check(f"printed gradient: |w| after {steps} steps", float(norms[-1]), 1e6, ">="),
+            Check("sign fixed, factor 2 kept: converges to ridge(2 lam) (relative error)",
+                  relative_error(fixed, ridge(X, y, 2 * lam)), 1e-8),
+            Check("sign fixed, factor 2 kept: misses ridge(lam) (relative error)",
+                  relative_error(fixed, ridge(X, y, lam)), 1e-3, ">="),
+        ]
+    )
+
+
+def step_size_checks(X, y, lam, *, steps=2000):
+    """Check the step-size limit of gradient descent on the L2 objective: ``lr < 2 / (L + lam)``.
+
+    The Hessian of the L2 objective is ``X.T X / m + lam I``, with largest eigenvalue
+    ``L + lam``. The error is multiplied by ``1 - lr * mu`` along each eigenvector, so the
+    iteration converges exactly when ``lr < 2 / (L + lam)``.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    steps : int, default 2000
+
+    Returns
+    -------
+    CheckTable
+        At ``lr = 1.9 / (L + lam)`` the error shrinks by at least ``1e6``; at
+        ``2.1 / (L + lam)`` it grows by at least ``1e6`` (or overflows).
+    """
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for step_size_checks")
+    steps = check_count(steps, "steps", minimum=1)
+    limit = 2 / (lipschitz_constant(X) + lam)
+    exact = ridge(X, y, lam)
+    w0 = np.zeros(X.shape[1])
+    start = np.linalg.norm(w0 - exact)
+    factors = {}
+    for fraction in (0.95, 1.05):
+        try:
+            path = gradient_descent(
+                lambda v: objective_grad(v, X, y, lam, "l2"), w0, fraction * limit, steps
+            )
+            factors[fraction] = float(np.linalg.norm(path[-1] - exact) / start)
+        except FloatingPointError:
+            factors[fraction] = math.inf
+    return CheckTable(
+        [
+            Check(f"lr = 0.95 * 2/(L + lam), {steps} steps: error shrinks by (factor)",
+                  factors[0.95], 1e-6),
+            Check(f"lr = 1.05 * 2/(L + lam), {steps} steps: error grows by (factor)",
+                  factors[1.05], 1e6, ">="),
         ]
     )
 
