@@ -19,7 +19,9 @@ PENALTY_KINDS = ("l1", "l2")
 def check_kind(kind: object) -> str:
     """Return ``kind`` if it names a known penalty, else raise."""
     if not isinstance(kind, str):
-        raise TypeError(f"kind must be a string, one of {PENALTY_KINDS}; got {type(kind).__name__}")
+        raise TypeError(
+            f"kind must be a string, one of {PENALTY_KINDS}; got {type(kind).__name__}"
+        )
     if kind not in PENALTY_KINDS:
         raise ValueError(f"kind must be one of {PENALTY_KINDS}; got {kind!r}")
     return kind
@@ -27,9 +29,9 @@ def check_kind(kind: object) -> str:
 
 def check_scalar(value: object, name: str, *, positive: bool = False) -> float:
     """Return ``value`` as a finite float that is >= 0 (or > 0 when ``positive``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        if not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"):
-            raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    is_real_array = isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+    if isinstance(value, bool) or not (isinstance(value, numbers.Real) or is_real_array):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
@@ -89,8 +91,7 @@ def check_problem(
     w = as_float_array(w, "w", ndim=1)
     if w.shape[0] != X.shape[1]:
         raise ValueError(
-            "w must have one entry per column of X; "
-            f"got w.shape={w.shape}, X.shape={X.shape}"
+            f"w must have one entry per column of X; got w.shape={w.shape}, X.shape={X.shape}"
         )
     return w, X, y
 

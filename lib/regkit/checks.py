@@ -118,7 +118,10 @@ class CheckTable(tuple):
     def __repr__(self) -> str:
         rows = [("claim", "measured", "required", "result"), *self.rows()]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            for row in rows
+        ]
         lines.insert(1, "  ".join("-" * width for width in widths))
         return "\n".join(line.rstrip() for line in lines)
 
@@ -173,20 +176,31 @@ def gradient_checks(w, X, y, lam, kind, *, tol=1e-6):
     w, X, y = check_problem(w, X, y)
     lam, kind = check_lam(lam), check_kind(kind)
     if kind == "l1" and np.min(np.abs(w)) < 1e-3:
-        raise ValueError("w must keep every weight at least 1e-3 away from 0 to check L1 gradients")
+        raise ValueError(
+            "w must keep every weight at least 1e-3 away from 0 to check L1 gradients"
+        )
     reference = numerical_gradient(lambda v: objective(v, X, y, lam, kind), w)
     analytic = objective_grad(w, X, y, lam, kind)
     printed = source_gradient(w, X, y, lam, kind)
     name = kind.upper()
     return CheckTable(
         [
-            Check(f"{name}: analytic gradient = central differences (relative error)",
-                  relative_error(analytic, reference), tol),
-            Check(f"{name}: analytic gradient = tf.GradientTape (relative error)",
-                  relative_error(analytic, autodiff_objective_grad(w, X, y, lam, kind)),
-                  1e-12),
-            Check(f"{name}: source's printed gradient is wrong (relative error)",
-                  relative_error(printed, reference), 0.1, ">="),
+            Check(
+                f"{name}: analytic gradient = central differences (relative error)",
+                relative_error(analytic, reference),
+                tol,
+            ),
+            Check(
+                f"{name}: analytic gradient = tf.GradientTape (relative error)",
+                relative_error(analytic, autodiff_objective_grad(w, X, y, lam, kind)),
+                1e-12,
+            ),
+            Check(
+                f"{name}: source's printed gradient is wrong (relative error)",
+                relative_error(printed, reference),
+                0.1,
+                ">=",
+            ),
         ]
     )
 
@@ -233,14 +247,27 @@ def descent_checks(X, y, lam, *, source_steps=200):
     growth = np.linalg.norm(wrong[-1]) / max(np.linalg.norm(exact), _EPS)
     return CheckTable(
         [
-            Check("one GD step = shrinkage form (1 - lr*lam) w - lr grad L_data (max difference)",
-                  float(np.max(np.abs(one_step - shrinkage))), 1e-12),
-            Check(f"GD with the correct gradient, {steps} steps, reaches ridge (relative error)",
-                  relative_error(path[-1], exact), 1e-8),
-            Check("objective never increases along GD (largest increase)",
-                  float(max(np.max(np.diff(values)), 0.0)), 1e-12),
-            Check(f"GD with the source's gradient, {source_steps} steps: |w| / |w*|",
-                  float(growth), 1e6, ">="),
+            Check(
+                "one GD step = shrinkage form (1 - lr*lam) w - lr grad L_data (max difference)",
+                float(np.max(np.abs(one_step - shrinkage))),
+                1e-12,
+            ),
+            Check(
+                f"GD with the correct gradient, {steps} steps, reaches ridge (relative error)",
+                relative_error(path[-1], exact),
+                1e-8,
+            ),
+            Check(
+                "objective never increases along GD (largest increase)",
+                float(max(np.max(np.diff(values)), 0.0)),
+                1e-12,
+            ),
+            Check(
+                f"GD with the source's gradient, {source_steps} steps: |w| / |w*|",
+                float(growth),
+                1e6,
+                ">=",
+            ),
         ]
     )
 
@@ -287,13 +314,23 @@ def source_descent_checks(X, y, lam, *, steps=200):
     fixed = gradient_descent(sign_fixed, w0, lr, fixed_steps)[-1]
     return CheckTable(
         [
-            Check("printed gradient: growth per step = 1 + lr (mu_max - 2 lam) (relative error)",
-                  abs(measured_rate - predicted_rate) / predicted_rate, 1e-6),
+            Check(
+                "printed gradient: growth per step = 1 + lr (mu_max - 2 lam) (relative error)",
+                abs(measured_rate - predicted_rate) / predicted_rate,
+                1e-6,
+            ),
             Check(f"printed gradient: |w| after {steps} steps", float(norms[-1]), 1e6, ">="),
-            Check("sign fixed, factor 2 kept: converges to ridge(2 lam) (relative error)",
-                  relative_error(fixed, ridge(X, y, 2 * lam)), 1e-8),
-            Check("sign fixed, factor 2 kept: misses ridge(lam) (relative error)",
-                  relative_error(fixed, ridge(X, y, lam)), 1e-3, ">="),
+            Check(
+                "sign fixed, factor 2 kept: converges to ridge(2 lam) (relative error)",
+                relative_error(fixed, ridge(X, y, 2 * lam)),
+                1e-8,
+            ),
+            Check(
+                "sign fixed, factor 2 kept: misses ridge(lam) (relative error)",
+                relative_error(fixed, ridge(X, y, lam)),
+                1e-3,
+                ">=",
+            ),
         ]
     )
 
@@ -338,10 +375,17 @@ def step_size_checks(X, y, lam, *, steps=2000):
             factors[fraction] = math.inf
     return CheckTable(
         [
-            Check(f"lr = 0.95 * 2/(L + lam), {steps} steps: error shrinks by (factor)",
-                  factors[0.95], 1e-6),
-            Check(f"lr = 1.05 * 2/(L + lam), {steps} steps: error grows by (factor)",
-                  factors[1.05], 1e6, ">="),
+            Check(
+                f"lr = 0.95 * 2/(L + lam), {steps} steps: error shrinks by (factor)",
+                factors[0.95],
+                1e-6,
+            ),
+            Check(
+                f"lr = 1.05 * 2/(L + lam), {steps} steps: error grows by (factor)",
+                factors[1.05],
+                1e6,
+                ">=",
+            ),
         ]
     )
 
@@ -412,13 +456,21 @@ def ridge_checks(X, y, lam):
     gradient = objective_grad(ours, X, y, lam, "l2")
     return CheckTable(
         [
-            Check("ridge = sklearn Ridge(alpha=m*lam, fit_intercept=False) (relative error)",
-                  relative_error(ours, theirs), tol),
-            Check("gradient of J at the ridge solution is 0 (relative to |X^T y| / m)",
-                  relative_error(gradient, np.zeros(n)) / max(np.linalg.norm(X.T @ y) / m, _EPS),
-                  tol),
-            Check("L2 improves conditioning: cond(X^T X + m lam I) / cond(X^T X)",
-                  float(kappa_regularized / kappa_plain), 1.0),
+            Check(
+                "ridge = sklearn Ridge(alpha=m*lam, fit_intercept=False) (relative error)",
+                relative_error(ours, theirs),
+                tol,
+            ),
+            Check(
+                "gradient of J at the ridge solution is 0 (relative to |X^T y| / m)",
+                relative_error(gradient, np.zeros(n)) / max(np.linalg.norm(X.T @ y) / m, _EPS),
+                tol,
+            ),
+            Check(
+                "L2 improves conditioning: cond(X^T X + m lam I) / cond(X^T X)",
+                float(kappa_regularized / kappa_plain),
+                1.0,
+            ),
         ]
     )
 
@@ -451,24 +503,38 @@ def lasso_checks(X, y, lam, *, tol=1e-9):
         raise ValueError("lam must be > 0 for lasso_checks")
     ours = lasso(X, y, lam, tol=tol)
     theirs = (
-        Lasso(alpha=lam / 2, fit_intercept=False, tol=1e-14, max_iter=1_000_000)
-        .fit(X, y)
-        .coef_
+        Lasso(alpha=lam / 2, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
     )
     value_ours, value_theirs = (objective(w, X, y, lam, "l1") for w in (ours, theirs))
     lam_max = lasso_threshold(X, y)
     return CheckTable(
         [
-            Check("lasso = sklearn Lasso(alpha=lam/2, fit_intercept=False) (max weight diff)",
-                  float(np.max(np.abs(ours - theirs))), 1e-6),
-            Check("objective of lasso <= sklearn's (relative excess)",
-                  max(value_ours - value_theirs, 0.0) / value_theirs, 1e-10),
-            Check("KKT conditions hold at the lasso solution (largest violation)",
-                  l1_optimality_violation(ours, X, y, lam), tol),
-            Check("lam = lam_max = 2 max|X^T y| / m: number of non-zero weights",
-                  float(np.count_nonzero(lasso(X, y, lam_max, tol=tol))), 0),
-            Check("lam = 0.99 lam_max: number of non-zero weights",
-                  float(np.count_nonzero(lasso(X, y, 0.99 * lam_max, tol=tol))), 1, ">="),
+            Check(
+                "lasso = sklearn Lasso(alpha=lam/2, fit_intercept=False) (max weight diff)",
+                float(np.max(np.abs(ours - theirs))),
+                1e-6,
+            ),
+            Check(
+                "objective of lasso <= sklearn's (relative excess)",
+                max(value_ours - value_theirs, 0.0) / value_theirs,
+                1e-10,
+            ),
+            Check(
+                "KKT conditions hold at the lasso solution (largest violation)",
+                l1_optimality_violation(ours, X, y, lam),
+                tol,
+            ),
+            Check(
+                "lam = lam_max = 2 max|X^T y| / m: number of non-zero weights",
+                float(np.count_nonzero(lasso(X, y, lam_max, tol=tol))),
+                0,
+            ),
+            Check(
+                "lam = 0.99 lam_max: number of non-zero weights",
+                float(np.count_nonzero(lasso(X, y, 0.99 * lam_max, tol=tol))),
+                1,
+                ">=",
+            ),
         ]
     )
 
@@ -518,10 +584,14 @@ def sparsity_checks(X, y, lam, *, steps=500):
     return CheckTable(
         [
             Check("exact lasso solution: weights exactly 0", int(np.sum(exact == 0)), 1, ">="),
-            Check(f"ISTA after {steps} steps: weights exactly 0",
-                  int(np.sum(ista[-1] == 0)), 1, ">="),
-            Check(f"subgradient descent after {steps} steps: weights exactly 0",
-                  int(np.sum(subgradient[-1] == 0)), 0),
+            Check(
+                f"ISTA after {steps} steps: weights exactly 0", int(np.sum(ista[-1] == 0)), 1, ">="
+            ),
+            Check(
+                f"subgradient descent after {steps} steps: weights exactly 0",
+                int(np.sum(subgradient[-1] == 0)),
+                0,
+            ),
         ]
     )
 
@@ -544,5 +614,8 @@ def penalty_grad_check(w, lam, kind, *, tol=1e-6):
 
     kind = check_kind(kind)
     reference = numerical_gradient(lambda v: penalty(v, lam, kind), w)
-    return Check(f"{kind.upper()}: penalty_grad = central differences (relative error)",
-                 relative_error(penalty_grad(w, lam, kind), reference), tol)
+    return Check(
+        f"{kind.upper()}: penalty_grad = central differences (relative error)",
+        relative_error(penalty_grad(w, lam, kind), reference),
+        tol,
+    )

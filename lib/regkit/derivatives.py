@@ -10,9 +10,15 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, check_callable, check_kind, check_lam, check_problem
 from ._tf import import_tensorflow
-from ._validation import check_scalar
+from ._validation import (
+    as_float_array,
+    check_callable,
+    check_kind,
+    check_lam,
+    check_problem,
+    check_scalar,
+)
 
 __all__ = ["autodiff_objective_grad", "numerical_gradient"]
 
