@@ -14,10 +14,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_count, check_kind, check_lam, check_problem
+from ._validation import check_count, check_kind, check_lam, check_problem, check_scalar
 from .derivatives import autodiff_objective_grad, numerical_gradient
-from .objectives import data_loss_grad, objective, objective_grad, source_gradient
-from .penalties import penalty_grad
+from .objectives import data_loss, data_loss_grad, objective, objective_grad, source_gradient
+from .penalties import penalty_grad, soft_threshold
+from .shrinkage import (
+    constrained_minimizer,
+    effective_dof,
+    refit_ridge,
+    ridge_bias_variance,
+    ridge_condition_number,
+    shrinkage_factors,
+)
 from .solvers import (
     gradient_descent,
     l1_optimality_violation,
@@ -30,13 +38,17 @@ from .solvers import (
 __all__ = [
     "Check",
     "CheckTable",
+    "bias_variance_checks",
+    "constrained_checks",
     "descent_checks",
     "gradient_checks",
     "lasso_checks",
     "lasso_threshold",
     "penalty_grad_check",
+    "proximal_checks",
     "relative_error",
     "ridge_checks",
+    "shrinkage_checks",
     "source_descent_checks",
     "sparsity_checks",
     "step_size_checks",
@@ -596,6 +608,54 @@ def sparsity_checks(X, y, lam, *, steps=500):
     )
 
 
+def proximal_checks(lam=0.6, *, seed=0):
+    """Check the two closed forms behind proximal methods for the L1 penalty.
+
+    1. Soft-thresholding is the proximal operator of ``t |w|``: ``soft_threshold(z, t)``
+       minimizes ``t |w| + (w - z)**2 / 2``, compared with a grid search of spacing 1e-4.
+    2. For an orthonormal design (``X.T X / m = I``) the L1 problem separates by coordinate
+       and its minimizer is ``soft_threshold(X.T y / m, lam / 2)``
+       (Tibshirani, 1996, section 2.2), compared with :func:`regkit.lasso`.
+
+    Parameters
+    ----------
+    lam : float, default 0.6
+        Strength of the L1 penalty, > 0.
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for proximal_checks")
+    rng = np.random.default_rng(check_count(seed, "seed"))
+    z = rng.uniform(-3, 3, 50)
+    threshold = lam / 2
+    grid = np.arange(-4.0, 4.0, 1e-4)
+    values = threshold * np.abs(grid)[None, :] + 0.5 * (grid[None, :] - z[:, None]) ** 2
+    by_grid = grid[np.argmin(values, axis=1)]
+    m, n = 40, 8
+    X = np.sqrt(m) * np.linalg.qr(rng.standard_normal((m, n)))[0]
+    y = X @ rng.uniform(-1, 1, n) + 0.1 * rng.standard_normal(m)
+    closed_form = soft_threshold(X.T @ y / m, threshold)
+    return CheckTable(
+        [
+            Check(
+                "soft_threshold(z, t) = argmin t|w| + (w - z)^2 / 2 (max diff to a 1e-4 grid)",
+                float(np.max(np.abs(soft_threshold(z, threshold) - by_grid))),
+                1e-4,
+            ),
+            Check(
+                "orthonormal design: lasso = soft_threshold(X^T y / m, lam/2) (max diff)",
+                float(np.max(np.abs(lasso(X, y, lam) - closed_form))),
+                1e-8,
+            ),
+        ]
+    )
+
+
 def penalty_grad_check(w, lam, kind, *, tol=1e-6):
     """Check :func:`regkit.penalty_grad` against central differences of the penalty.
 
@@ -619,3 +679,246 @@ def penalty_grad_check(w, lam, kind, *, tol=1e-6):
         relative_error(penalty_grad(w, lam, kind), reference),
         tol,
     )
+
+
+def shrinkage_checks(X, y, lam):
+    """Check the spectral description of the L2 minimizer against independent computations.
+
+    With the thin SVD ``X = U diag(s) V.T`` and the factors
+    ``f_k = s_k**2 / (s_k**2 + m lam)`` of :func:`regkit.shrinkage_factors`:
+
+    * scikit-learn's ridge solution equals the least-squares solution (``numpy.linalg.lstsq``)
+      with its coordinate along each ``v_k`` multiplied by ``f_k``;
+    * for an orthonormal design (``X.T X / m = I``, here ``X`` replaced by ``sqrt(m) Q`` from
+      its QR factorization) every factor is ``1 / (1 + lam)``: ridge = least squares / (1 + lam);
+    * :func:`regkit.effective_dof` equals the trace of the hat matrix
+      ``X (X.T X + m lam I)^-1 X.T``, formed with ``numpy.linalg.solve``;
+    * :func:`regkit.ridge_condition_number` equals ``numpy.linalg.cond(X.T X + m lam I)``.
+
+    The tolerance is ``100 eps`` times ``cond(X.T X + m lam I) + cond(X)``: the rounding
+    error that the solvers and ``lstsq`` may make.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+        Needs ``m >= n`` (the orthonormal design has n orthonormal columns of length m).
+    y : array_like, shape (m,)
+    lam : float, > 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import Ridge
+
+    _, X, y = check_problem(None, X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for shrinkage_checks")
+    m, n = X.shape
+    if m < n:
+        raise ValueError(f"shrinkage_checks needs m >= n rows; got X.shape={X.shape}")
+    _, _, Vt = np.linalg.svd(X, full_matrices=False)
+    gram = X.T @ X + m * lam * np.eye(n)
+    kappa = np.linalg.cond(gram)
+    tol = max(1e-12, 100 * (kappa + np.linalg.cond(X)) * _EPS)
+    theirs = Ridge(alpha=m * lam, fit_intercept=False, solver="cholesky").fit(X, y).coef_
+    least_squares = np.linalg.lstsq(X, y, rcond=None)[0]
+    shrunk = Vt.T @ (shrinkage_factors(X, lam) * (Vt @ least_squares))
+    Q = np.linalg.qr(X)[0] * math.sqrt(m)
+    orthonormal_ls = np.linalg.lstsq(Q, y, rcond=None)[0]
+    hat_trace = float(np.trace(X @ np.linalg.solve(gram, X.T)))
+    return CheckTable(
+        [
+            Check(
+                "sklearn Ridge = lstsq shrunk by s_k^2/(s_k^2 + m lam) along v_k (relative error)",
+                relative_error(shrunk, theirs),
+                tol,
+            ),
+            Check(
+                "orthonormal design X^T X / m = I: ridge = lstsq / (1 + lam) (relative error)",
+                relative_error(ridge(Q, y, lam), orthonormal_ls / (1 + lam)),
+                1e-12,
+            ),
+            Check(
+                "df(lam) = sum s_k^2/(s_k^2 + m lam) = trace of hat matrix (relative error)",
+                abs(effective_dof(X, lam) - hat_trace) / hat_trace,
+                tol,
+            ),
+            Check(
+                "cond(X^T X + m lam I) = (s_max^2 + m lam)/(s_min^2 + m lam) (relative error)",
+                abs(ridge_condition_number(X, lam) - kappa) / kappa,
+                tol,
+            ),
+        ]
+    )
+
+
+def bias_variance_checks(X, w_true, lam, noise, *, draws=2000, seed=0):
+    """Check :func:`regkit.ridge_bias_variance` exactly and against a Monte Carlo refit.
+
+    The L2 minimizer is linear in ``y``, so its mean over the noise is the minimizer for the
+    noise-free targets, ``E[w*] = ridge(X, X w_true, lam)``: that gives the squared bias
+    independently of the SVD formula. :func:`regkit.refit_ridge` then refits on ``draws``
+    noise draws; the sample variance must match the exact one within five standard errors
+    (relative standard error at most ``sqrt(2 / (draws - 1))``), and the sample mean must
+    match ``E[w*]``: ``|mean - E[w*]|**2`` has expectation ``variance / draws``, so the
+    ratio is about 1 and exceeds 10 with probability below 0.2 %.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    w_true : array_like, shape (n,)
+    lam : float
+        > 0.
+    noise : float
+        Standard deviation of the noise, > 0.
+    draws : int, default 2000
+        Number of noise draws, >= 2.
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    w_true, X, _ = check_problem(w_true, X, np.zeros(np.shape(X)[0]))
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for bias_variance_checks")
+    if check_scalar(noise, "noise") == 0:
+        raise ValueError("noise must be > 0 for bias_variance_checks")
+    draws = check_count(draws, "draws", minimum=2)
+    bias_sq, variance = ridge_bias_variance(X, w_true, lam, noise)
+    mean = ridge(X, X @ w_true, lam)
+    fits = refit_ridge(X, w_true, [lam], noise, draws=draws, seed=seed)[0]
+    sample_variance = float(np.sum(np.var(fits, axis=0, ddof=1)))
+    kappa = ridge_condition_number(X, lam)
+    direct_bias_sq = float(np.sum((mean - w_true) ** 2))
+    return CheckTable(
+        [
+            Check(
+                "bias^2 formula = |ridge(X, X w_true) - w_true|^2 (abs. error / |w_true|^2)",
+                abs(bias_sq - direct_bias_sq) / float(w_true @ w_true),
+                max(1e-12, 100 * kappa * _EPS),
+            ),
+            Check(
+                f"variance formula = sample variance over {draws} draws (relative error)",
+                abs(sample_variance - variance) / variance,
+                5 * math.sqrt(2 / (draws - 1)),
+            ),
+            Check(
+                f"mean over {draws} draws = E[w*]: |mean - E[w*]|^2 / (variance / draws)",
+                float(np.sum((fits.mean(axis=0) - mean) ** 2)) / (variance / draws),
+                10,
+            ),
+        ]
+    )
+
+
+def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
+    """Check :func:`regkit.constrained_minimizer` against projected gradient descent.
+
+    Projected gradient descent minimizes the data term over the ball directly (step
+    ``1 / L``, then the Euclidean projection onto the L2 ball, or onto the L1 ball by the
+    sort-and-threshold method of Duchi et al., 2008), without any penalty strength. The
+    table also checks that the solution lies on the sphere (or inside the ball when
+    ``lam = 0``), that it satisfies the optimality conditions of the penalized problem at the
+    strength ``lam`` found by bisection, and, for two features, that no point of a dense grid
+    on the boundary of the ball has a lower data loss.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+        Rank n.
+    y : array_like, shape (m,)
+    budget : float, > 0
+    kind : {"l1", "l2"}
+    max_iter : int, default 200000
+        Iterations allowed to projected gradient descent.
+
+    Returns
+    -------
+    CheckTable
+    """
+    _, X, y = check_problem(None, X, y)
+    budget = check_scalar(budget, "budget", positive=True)
+    kind = check_kind(kind)
+    max_iter = check_count(max_iter, "max_iter", minimum=1)
+    w, lam = constrained_minimizer(X, y, budget, kind)
+    order = 2 if kind == "l2" else 1
+    size = float(np.linalg.norm(w, order))
+    reference = _projected_gradient(X, y, budget, kind, max_iter)
+    loss, reference_loss = data_loss(w, X, y), data_loss(reference, X, y)
+    if kind == "l2":
+        violation = float(np.max(np.abs(objective_grad(w, X, y, lam, "l2"))))
+    else:
+        violation = l1_optimality_violation(w, X, y, lam)
+    scale = max(float(np.max(np.abs(X.T @ y))) / X.shape[0], _EPS)
+    name = kind.upper()
+    checks = [
+        Check(
+            f"{name}: norm of the solution = budget (relative error)"
+            if lam > 0
+            else f"{name}: least squares lies inside the ball (norm - budget) / budget",
+            abs(size - budget) / budget if lam > 0 else (size - budget) / budget,
+            1e-8 if lam > 0 else 0.0,
+        ),
+        Check(
+            f"{name}: solution = projected gradient descent (relative error)",
+            relative_error(w, reference),
+            1e-6,
+        ),
+        Check(
+            f"{name}: data loss <= that of projected gradient descent (relative excess)",
+            max(loss - reference_loss, 0.0) / max(reference_loss, _EPS),
+            1e-10,
+        ),
+        Check(
+            f"{name}: optimality conditions of the penalized problem at lam = {lam:.3g}"
+            " (largest violation / max|X^T y|/m)",
+            violation / scale,
+            1e-8,
+        ),
+    ]
+    if X.shape[1] == 2 and lam > 0:
+        angles = np.linspace(0, 2 * np.pi, 200_001)
+        directions = np.stack([np.cos(angles), np.sin(angles)])
+        boundary = budget * directions / np.linalg.norm(directions, order, axis=0)
+        residuals = y[:, None] - X @ boundary
+        grid_loss = float(np.min(np.sum(residuals**2, axis=0)) / (2 * X.shape[0]))
+        checks.append(
+            Check(
+                f"{name}: no point of a 200001-point grid on the boundary is lower"
+                " (relative excess)",
+                max(loss - grid_loss, 0.0) / max(grid_loss, _EPS),
+                1e-10,
+            )
+        )
+    return CheckTable(checks)
+
+
+def _projected_gradient(X, y, budget, kind, max_iter):
+    step = 1 / lipschitz_constant(X)
+    project = _project_l2 if kind == "l2" else _project_l1
+    w = np.zeros(X.shape[1])
+    for _ in range(max_iter):
+        w_next = project(w - step * (X.T @ (X @ w - y) / X.shape[0]), budget)
+        if np.linalg.norm(w_next - w) <= 1e-15 * max(1.0, np.linalg.norm(w)):
+            return w_next
+        w = w_next
+    return w
+
+
+def _project_l2(v, budget):
+    size = np.linalg.norm(v)
+    return v if size <= budget else v * (budget / size)
+
+
+def _project_l1(v, budget):
+    if np.sum(np.abs(v)) <= budget:
+        return v
+    u = np.sort(np.abs(v))[::-1]
+    cumulative = np.cumsum(u)
+    k = np.nonzero(u * np.arange(1, u.size + 1) > cumulative - budget)[0][-1]
+    threshold = (cumulative[k] - budget) / (k + 1)
+    return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)

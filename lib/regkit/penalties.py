@@ -123,4 +123,5 @@ def soft_threshold(z, threshold):
     """
     z = as_float_array(z, "z")
     threshold = check_scalar(threshold, "threshold")
-    return np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0)
+    # Adding 0.0 turns the -0.0 of negative inputs into 0.0.
+    return np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0) + 0.0

@@ -187,7 +187,7 @@ def lasso(X, y, lam, *, method="fista", tol=1e-9, max_iter=100_000):
         if _l1_violation(w, X, y, lam) <= tol:
             return w
         forward = z - step * (X.T @ (X @ z - y) / X.shape[0])
-        w_next = np.sign(forward) * np.maximum(np.abs(forward) - step * lam / 2, 0.0)
+        w_next = np.sign(forward) * np.maximum(np.abs(forward) - step * lam / 2, 0.0) + 0.0
         if method == "ista":
             z = w_next
         elif (z - w_next) @ (w_next - w) > 0:
