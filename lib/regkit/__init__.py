@@ -29,8 +29,9 @@ from .checks import (
     step_size_checks,
     steps_to_converge,
 )
-from .data import make_linear_problem
+from .data import load_digits, load_mnist, make_linear_problem
 from .derivatives import autodiff_objective_grad, numerical_gradient
+from .models import build_mlp, keras_regularizer
 from .objectives import data_loss, data_loss_grad, objective, objective_grad, source_gradient
 from .penalties import penalty, penalty_grad, soft_threshold
 from .plots import (
@@ -56,6 +57,13 @@ from .solvers import (
     lipschitz_constant,
     ridge,
 )
+from .training import (
+    TrainingResult,
+    choose_devices,
+    select_strategy,
+    strategy_devices,
+    train,
+)
 
 __version__ = "0.1.0"
 
@@ -63,8 +71,11 @@ __all__ = [
     "Check",
     "CheckTable",
     "ConvergenceWarning",
+    "TrainingResult",
     "autodiff_objective_grad",
     "bias_variance_checks",
+    "build_mlp",
+    "choose_devices",
     "constrained_checks",
     "constrained_minimizer",
     "data_loss",
@@ -73,12 +84,15 @@ __all__ = [
     "effective_dof",
     "gradient_checks",
     "gradient_descent",
+    "keras_regularizer",
     "l1_optimality_violation",
     "l1_prox",
     "lasso",
     "lasso_checks",
     "lasso_threshold",
     "lipschitz_constant",
+    "load_digits",
+    "load_mnist",
     "make_linear_problem",
     "numerical_gradient",
     "objective",
@@ -97,6 +111,7 @@ __all__ = [
     "ridge_bias_variance",
     "ridge_checks",
     "ridge_condition_number",
+    "select_strategy",
     "shrinkage_checks",
     "shrinkage_factors",
     "soft_threshold",
@@ -105,4 +120,6 @@ __all__ = [
     "sparsity_checks",
     "step_size_checks",
     "steps_to_converge",
+    "strategy_devices",
+    "train",
 ]

@@ -1,12 +1,21 @@
-"""Small data sets for the chapters, all made or loaded without a network."""
+"""Data sets for the chapters.
+
+The defaults need no network: random linear problems made here, and scikit-learn's bundled
+8x8 digits. MNIST, the source's data set, is optional and downloaded through Keras.
+"""
 
 from __future__ import annotations
+
+import os
+import socket
 
 import numpy as np
 
 from ._validation import check_count, check_scalar
 
-__all__ = ["make_linear_problem"]
+__all__ = ["load_digits", "load_mnist", "make_linear_problem"]
+
+MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
 def make_linear_problem(m, n, *, n_informative=None, noise=0.1, condition_number=None, seed=0):
@@ -71,3 +80,117 @@ def _ill_conditioned(m, n, condition_number, rng):
     V, _ = np.linalg.qr(rng.standard_normal((n, k)))
     singular_values = np.logspace(0, -np.log10(condition_number), k) * np.sqrt(m)
     return U @ np.diag(singular_values) @ V.T
+
+
+def load_digits(test_size=0.25, seed=0):
+    """Return scikit-learn's bundled 8x8 digits, split into training and test sets.
+
+    1,797 images of handwritten digits, 64 pixels each with values 0..16, shipped inside
+    scikit-learn (no download). Pixels are scaled to float32 in [0, 1]; labels are integers
+    0..9. The split is stratified (every class keeps its proportion) and deterministic.
+
+    Parameters
+    ----------
+    test_size : float, default 0.25
+        Fraction of the examples held out for testing, strictly between 0 and 1.
+    seed : int, default 0
+        Seed of the split.
+
+    Returns
+    -------
+    ((x_train, y_train), (x_test, y_test))
+        ``x_*`` float32 of shape (count, 64), ``y_*`` int64 of shape (count,).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``test_size`` is not in (0, 1) or ``seed`` is not a non-negative integer.
+    """
+    from sklearn.datasets import load_digits as sklearn_digits
+    from sklearn.model_selection import train_test_split
+
+    test_size = check_scalar(test_size, "test_size", positive=True)
+    if test_size >= 1:
+        raise ValueError(f"test_size must be a fraction strictly between 0 and 1; got {test_size}")
+    seed = check_count(seed, "seed")
+    digits = sklearn_digits()
+    x = (digits.data / 16.0).astype(np.float32)
+    y = digits.target.astype(np.int64)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=test_size, stratify=y, random_state=seed
+    )
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_mnist(path=None, *, timeout=30.0):
+    """Return MNIST, the source's data set, flattened to 784 float32 features in [0, 1].
+
+    Without ``path``, Keras's own loader downloads ``mnist.npz`` once and caches it under the
+    Keras home (``~/.keras/datasets``). With ``path``, a local ``mnist.npz`` in Keras's format
+    (arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``) is read instead, with no network.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A local ``mnist.npz``.
+    timeout : float, default 30
+        Seconds to wait for the network before giving up.
+
+    Returns
+    -------
+    ((x_train, y_train), (x_test, y_test))
+        ``x_*`` float32 of shape (count, 784), ``y_*`` int64 of shape (count,).
+
+    Raises
+    ------
+    ConnectionError
+        If the download fails; the message says how to work offline.
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file lacks one of the four arrays or their shapes do not fit.
+    """
+    timeout = check_scalar(timeout, "timeout", positive=True)
+    if path is not None:
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"path: no such file {os.fspath(path)!r}")
+        with np.load(path, allow_pickle=False) as arrays:
+            missing = [key for key in MNIST_KEYS if key not in arrays]
+            if missing:
+                raise ValueError(f"path: {os.fspath(path)!r} lacks the arrays {missing}")
+            raw = tuple(arrays[key] for key in MNIST_KEYS)
+    else:
+        raw = _download_mnist(timeout)
+    return _prepare_mnist(*raw)
+
+
+def _download_mnist(timeout):
+    from ._tf import import_tensorflow
+
+    keras = import_tensorflow().keras
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception as error:
+        raise ConnectionError(
+            f"could not download MNIST ({type(error).__name__}: {error}). Offline, use "
+            "regkit.load_digits(), which needs no download, or pass path= to a local "
+            "mnist.npz in Keras's format."
+        ) from error
+    finally:
+        socket.setdefaulttimeout(previous)
+    return x_train, y_train, x_test, y_test
+
+
+def _prepare_mnist(x_train, y_train, x_test, y_test):
+    prepared = []
+    for name, images, labels in (("train", x_train, y_train), ("test", x_test, y_test)):
+        if images.ndim != 3 or images.shape[1:] != (28, 28) or labels.shape != images.shape[:1]:
+            raise ValueError(
+                f"MNIST {name} arrays must have shapes (count, 28, 28) and (count,); "
+                f"got {images.shape} and {labels.shape}"
+            )
+        flat = (images.reshape(len(images), 784) / 255.0).astype(np.float32)
+        prepared.append((flat, labels.astype(np.int64)))
+    return tuple(prepared)

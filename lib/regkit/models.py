@@ -1,0 +1,93 @@
+"""Keras models in the course's convention for the regularization strength.
+
+The course's penalties are ``(lam/2) * sum(W**2)`` (L2) and ``(lam/2) * sum(|W|)`` (L1). Keras's
+``L2(c)`` adds ``c * sum(W**2)`` and ``L1(c)`` adds ``c * sum(|W|)``, both without a half, so the
+course's ``lam`` is passed to Keras as ``c = lam / 2``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from ._tf import import_tensorflow
+from ._validation import check_count, check_kind, check_lam
+
+__all__ = ["build_mlp", "keras_regularizer"]
+
+
+def keras_regularizer(lam, penalty):
+    """Return the Keras regularizer whose penalty is the course's, or None when ``lam == 0``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+    penalty : {"l1", "l2"}
+
+    Returns
+    -------
+    keras.regularizers.Regularizer or None
+        ``L1(lam / 2)`` or ``L2(lam / 2)``.
+    """
+    lam, penalty = check_lam(lam), check_kind(penalty)
+    if lam == 0:
+        return None
+    keras = import_tensorflow().keras
+    if penalty == "l1":
+        return keras.regularizers.L1(lam / 2)
+    return keras.regularizers.L2(lam / 2)
+
+
+def build_mlp(input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", seed=0):
+    """Return a multilayer perceptron that outputs logits, with penalized kernels.
+
+    ``keras.Input(shape=(input_dim,))``, then one ReLU ``Dense`` layer per entry of ``hidden``,
+    then a linear ``Dense(num_classes)`` layer: the outputs are logits, to be used with a loss
+    built with ``from_logits=True``. Every kernel carries the penalty (see
+    :func:`keras_regularizer`); biases carry none. Kernels are initialised by Glorot-uniform
+    draws seeded from ``seed``, biases with zeros, so equal arguments give equal weights.
+
+    Parameters
+    ----------
+    input_dim : int
+        Number of input features, >= 1.
+    hidden : sequence of int, default (32,)
+        Width of each hidden layer; may be empty (a linear softmax classifier).
+    num_classes : int, default 10
+        Number of outputs, >= 2.
+    lam : float, default 0.0
+        The course's strength; 0 means no penalty.
+    penalty : {"l1", "l2"}, default "l2"
+    seed : int, default 0
+
+    Returns
+    -------
+    keras.Sequential
+    """
+    input_dim = check_count(input_dim, "input_dim", minimum=1)
+    num_classes = check_count(num_classes, "num_classes", minimum=2)
+    seed = check_count(seed, "seed")
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be a sequence of layer widths; got {type(hidden).__name__}")
+    hidden = tuple(hidden)
+    for width in hidden:
+        if isinstance(width, bool) or not isinstance(width, numbers.Integral) or width < 1:
+            raise ValueError(f"hidden must contain integers >= 1; got {hidden}")
+    keras = import_tensorflow().keras
+    regularizer = keras_regularizer(lam, penalty)
+    layers = [keras.Input(shape=(input_dim,))]
+    for index, width in enumerate(hidden):
+        layers.append(_dense(keras, width, "relu", regularizer, seed + index, f"hidden_{index}"))
+    layers.append(_dense(keras, num_classes, None, regularizer, seed + len(hidden), "logits"))
+    return keras.Sequential(layers, name="mlp")
+
+
+def _dense(keras, units, activation, regularizer, seed, name):
+    return keras.layers.Dense(
+        units,
+        activation=activation,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        bias_initializer="zeros",
+        kernel_regularizer=regularizer,
+        name=name,
+    )

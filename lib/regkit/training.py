@@ -1,0 +1,267 @@
+"""Training Keras models on the best available devices, with the course's penalty.
+
+:func:`select_strategy` picks a ``tf.distribute`` strategy (several GPUs, one GPU, or the CPU);
+:func:`train` builds, compiles and fits a model from :func:`regkit.build_mlp` inside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._tf import import_tensorflow
+from ._validation import as_float_array, check_count, check_kind, check_lam, check_scalar
+from .models import build_mlp
+
+__all__ = ["TrainingResult", "choose_devices", "select_strategy", "train"]
+
+logger = logging.getLogger("regkit")
+
+DEVICE_VARIABLE = "REGKIT_DEVICE"
+OPTIMIZERS = ("adam", "sgd")
+
+
+def choose_devices(gpu_names, prefer=None):
+    """Decide which devices to train on, from the names of the visible GPUs.
+
+    Parameters
+    ----------
+    gpu_names : sequence of str
+        Names of the visible (logical) GPUs, e.g. ``["/device:GPU:0"]``.
+    prefer : {None, "cpu", "gpu"}
+        ``"cpu"`` forces the CPU; ``"gpu"`` requires at least one GPU.
+
+    Returns
+    -------
+    (str, list of str)
+        ``("mirrored", gpus)`` for several GPUs, ``("one", [gpu])`` for one, and
+        ``("one", ["/cpu:0"])`` for none or when the CPU is preferred.
+
+    Raises
+    ------
+    ValueError
+        If ``prefer`` is not None, "cpu" or "gpu".
+    RuntimeError
+        If ``prefer == "gpu"`` and there is no GPU.
+    """
+    if prefer not in (None, "cpu", "gpu"):
+        raise ValueError(f"prefer must be None, 'cpu' or 'gpu'; got {prefer!r}")
+    gpu_names = list(gpu_names)
+    if prefer == "gpu" and not gpu_names:
+        raise RuntimeError(
+            "prefer='gpu' but TensorFlow sees no GPU; install the gpu extra "
+            "(pip install -e '.[gpu]') on a machine with an NVIDIA GPU, or use prefer='cpu'"
+        )
+    if prefer == "cpu" or not gpu_names:
+        return "one", ["/cpu:0"]
+    if len(gpu_names) == 1:
+        return "one", gpu_names
+    return "mirrored", gpu_names
+
+
+def select_strategy(prefer=None):
+    """Return a ``tf.distribute.Strategy`` for the devices of this machine.
+
+    ``MirroredStrategy`` over all GPUs when there are several (one replica per GPU, gradients
+    averaged across replicas at every step), ``OneDeviceStrategy`` on the GPU when there is one,
+    and on the CPU otherwise. The choice is logged on the ``"regkit"`` logger and can be read
+    back with :func:`strategy_devices`.
+
+    Parameters
+    ----------
+    prefer : {None, "cpu", "gpu"}, optional
+        Overrides the choice; when None, the environment variable ``REGKIT_DEVICE`` is used if
+        set (e.g. ``REGKIT_DEVICE=cpu`` forces the CPU).
+
+    Returns
+    -------
+    tf.distribute.Strategy
+    """
+    tf = import_tensorflow()
+    if prefer is None:
+        prefer = os.environ.get(DEVICE_VARIABLE) or None
+    gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
+    kind, devices = choose_devices(gpus, prefer)
+    if kind == "mirrored":
+        strategy = tf.distribute.MirroredStrategy(devices=devices)
+    else:
+        strategy = tf.distribute.OneDeviceStrategy(devices[0])
+    logger.info("regkit trains on %s", ", ".join(strategy_devices(strategy)))
+    return strategy
+
+
+def strategy_devices(strategy):
+    """Return the names of the devices that ``strategy`` computes on."""
+    return [str(device) for device in strategy.extended.worker_devices]
+
+
+@dataclass
+class TrainingResult:
+    """What :func:`train` returns.
+
+    Attributes
+    ----------
+    model : keras.Model
+        The trained model (its outputs are logits).
+    history : dict of str to numpy.ndarray
+        One array per metric, one entry per epoch: ``loss`` and ``accuracy``, and
+        ``val_loss`` and ``val_accuracy`` when validation data were given. Losses include the
+        penalty, as Keras reports them.
+    devices : list of str
+        The devices the model was trained on.
+    """
+
+    model: object
+    history: dict = field(default_factory=dict)
+    devices: list = field(default_factory=list)
+
+
+def train(
+    x_train,
+    y_train,
+    *,
+    validation_data=None,
+    hidden=(32,),
+    num_classes=10,
+    lam=0.0,
+    penalty="l2",
+    optimizer="adam",
+    learning_rate=1e-3,
+    epochs=10,
+    batch_size=32,
+    seed=0,
+    strategy=None,
+    verbose=None,
+):
+    """Build, compile and train an MLP classifier with the course's penalty.
+
+    The model is :func:`regkit.build_mlp`, built and compiled inside the strategy's scope, and
+    trained with ``SparseCategoricalCrossentropy(from_logits=True)`` plus the penalty
+    ``(lam/2) * sum(W**2)`` (or ``|W|``) over kernels, which Keras adds to the loss through
+    ``model.losses``.
+
+    Parameters
+    ----------
+    x_train : array_like, shape (count, features)
+    y_train : array_like of int, shape (count,)
+        Labels in ``0 .. num_classes - 1``.
+    validation_data : (x, y), optional
+    hidden, num_classes, lam, penalty, seed
+        As for :func:`regkit.build_mlp`.
+    optimizer : {"adam", "sgd"}, default "adam"
+    learning_rate : float, default 1e-3
+    epochs : int, default 10
+    batch_size : int, default 32
+    strategy : tf.distribute.Strategy, optional
+        Defaults to :func:`select_strategy`.
+    verbose : int or "auto", optional
+        Keras's progress display; by default "auto" (a progress bar) in an interactive
+        session and 0 (silent) under pytest or when stdout is not a terminal.
+
+    Returns
+    -------
+    TrainingResult
+
+    Raises
+    ------
+    FloatingPointError
+        If the training loss stops being finite; lower ``learning_rate`` or ``lam``.
+    ValueError, TypeError
+        On bad input (shapes, labels out of range, empty data, non-finite values).
+    """
+    tf = import_tensorflow()
+    keras = tf.keras
+    x, y = _check_classification_data(x_train, y_train, num_classes, "x_train", "y_train")
+    if validation_data is not None:
+        validation_data = _check_validation(validation_data, x.shape[1], num_classes)
+    lam, penalty = check_lam(lam), check_kind(penalty)
+    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
+    epochs = check_count(epochs, "epochs", minimum=1)
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    seed = check_count(seed, "seed")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
+    strategy = select_strategy() if strategy is None else strategy
+    keras.utils.set_random_seed(seed)
+    with strategy.scope():
+        model = build_mlp(x.shape[1], hidden, num_classes, lam, penalty, seed)
+        model.compile(
+            optimizer=_optimizer(keras, optimizer, learning_rate),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
+    fitted = model.fit(
+        x,
+        y,
+        validation_data=validation_data,
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=_default_verbose() if verbose is None else verbose,
+        callbacks=[_stop_on_non_finite_loss(keras, learning_rate, lam)],
+    )
+    history = {name: np.asarray(values) for name, values in fitted.history.items()}
+    return TrainingResult(model=model, history=history, devices=strategy_devices(strategy))
+
+
+def _optimizer(keras, name, learning_rate):
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate=learning_rate)
+    return keras.optimizers.SGD(learning_rate=learning_rate)
+
+
+def _default_verbose():
+    import sys
+
+    if "PYTEST_CURRENT_TEST" in os.environ or not sys.stdout.isatty():
+        return 0
+    return "auto"
+
+
+def _check_classification_data(x, y, num_classes, x_name, y_name):
+    x = as_float_array(x, x_name, ndim=2).astype(np.float32)
+    labels = np.asarray(y)
+    if labels.ndim != 1:
+        raise ValueError(f"{y_name} must be a vector of integer labels; got shape {labels.shape}")
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{y_name} must hold integer class labels; got dtype {labels.dtype}")
+    if labels.shape[0] != x.shape[0]:
+        raise ValueError(
+            f"{x_name} and {y_name} must have the same number of examples; "
+            f"got {x_name}.shape={x.shape}, {y_name}.shape={labels.shape}"
+        )
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(
+            f"{y_name} must hold labels in 0..{num_classes - 1}; "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    return x, labels.astype(np.int64)
+
+
+def _check_validation(validation_data, features, num_classes):
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError("validation_data must be a pair (x_val, y_val)")
+    x_val, y_val = _check_classification_data(*validation_data, num_classes, "x_val", "y_val")
+    if x_val.shape[1] != features:
+        raise ValueError(
+            f"x_val must have {features} features like x_train; got shape {x_val.shape}"
+        )
+    return x_val, y_val
+
+
+def _stop_on_non_finite_loss(keras, learning_rate, lam):
+    """Return a Keras callback that raises as soon as the training loss is NaN or inf."""
+
+    class StopOnNonFiniteLoss(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not math.isfinite(float(loss)):
+                raise FloatingPointError(
+                    f"the training loss became {float(loss)} at batch {batch}; lower "
+                    f"learning_rate (now {learning_rate}) or lam (now {lam})"
+                )
+
+    return StopOnNonFiniteLoss()
