@@ -31,6 +31,7 @@ from .checks import (
 )
 from .data import load_digits, load_mnist, make_linear_problem
 from .derivatives import autodiff_objective_grad, numerical_gradient
+from .keras_checks import keras_penalty_checks, kernel_penalty, softmax_cross_entropy
 from .models import build_mlp, keras_regularizer
 from .objectives import data_loss, data_loss_grad, objective, objective_grad, source_gradient
 from .penalties import penalty, penalty_grad, soft_threshold
@@ -84,7 +85,9 @@ __all__ = [
     "effective_dof",
     "gradient_checks",
     "gradient_descent",
+    "keras_penalty_checks",
     "keras_regularizer",
+    "kernel_penalty",
     "l1_optimality_violation",
     "l1_prox",
     "lasso",
@@ -115,6 +118,7 @@ __all__ = [
     "shrinkage_checks",
     "shrinkage_factors",
     "soft_threshold",
+    "softmax_cross_entropy",
     "source_descent_checks",
     "source_gradient",
     "sparsity_checks",
