@@ -29,7 +29,7 @@ from .checks import (
     step_size_checks,
     steps_to_converge,
 )
-from .data import load_digits, load_mnist, make_linear_problem
+from .data import load_diabetes, load_digits, load_mnist, make_linear_problem
 from .derivatives import autodiff_objective_grad, numerical_gradient
 from .keras_checks import keras_penalty_checks, kernel_penalty, softmax_cross_entropy
 from .models import build_mlp, keras_regularizer
@@ -94,6 +94,7 @@ __all__ = [
     "lasso_checks",
     "lasso_threshold",
     "lipschitz_constant",
+    "load_diabetes",
     "load_digits",
     "load_mnist",
     "make_linear_problem",

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._validation import check_count, check_scalar
 
-__all__ = ["load_digits", "load_mnist", "make_linear_problem"]
+__all__ = ["load_diabetes", "load_digits", "load_mnist", "make_linear_problem"]
 
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -80,6 +80,29 @@ def _ill_conditioned(m, n, condition_number, rng):
     V, _ = np.linalg.qr(rng.standard_normal((n, k)))
     singular_values = np.logspace(0, -np.log10(condition_number), k) * np.sqrt(m)
     return U @ np.diag(singular_values) @ V.T
+
+
+def load_diabetes():
+    """Return scikit-learn's bundled diabetes data, standardized for penalized regression.
+
+    442 patients, 10 baseline measurements (age, sex, body mass index, blood pressure and six
+    blood serum measurements), and a measure of disease progression one year later, shipped
+    inside scikit-learn (Efron et al., 2004). Each feature is centred and scaled to unit
+    variance, and the target is centred, so that a model without intercept is appropriate and
+    a penalty treats every coefficient on the same scale.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (442, 10), float64
+    y : numpy.ndarray, shape (442,), float64
+    feature_names : list of str
+    """
+    from sklearn.datasets import load_diabetes as sklearn_diabetes
+
+    data = sklearn_diabetes()
+    X = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
+    y = data.target - data.target.mean()
+    return X, y, list(data.feature_names)
 
 
 def load_digits(test_size=0.25, seed=0):
