@@ -29,7 +29,13 @@ from .checks import (
     step_size_checks,
     steps_to_converge,
 )
-from .data import load_diabetes, load_digits, load_mnist, make_linear_problem
+from .data import (
+    load_diabetes,
+    load_digits,
+    load_mnist,
+    make_linear_problem,
+    stratified_subset,
+)
 from .derivatives import autodiff_objective_grad, numerical_gradient
 from .keras_checks import keras_penalty_checks, kernel_penalty, softmax_cross_entropy
 from .models import build_mlp, keras_regularizer
@@ -126,5 +132,6 @@ __all__ = [
     "step_size_checks",
     "steps_to_converge",
     "strategy_devices",
+    "stratified_subset",
     "train",
 ]

@@ -13,7 +13,13 @@ import numpy as np
 
 from ._validation import check_count, check_scalar
 
-__all__ = ["load_diabetes", "load_digits", "load_mnist", "make_linear_problem"]
+__all__ = [
+    "load_diabetes",
+    "load_digits",
+    "load_mnist",
+    "make_linear_problem",
+    "stratified_subset",
+]
 
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -217,3 +223,43 @@ def _prepare_mnist(x_train, y_train, x_test, y_test):
         flat = (images.reshape(len(images), 784) / 255.0).astype(np.float32)
         prepared.append((flat, labels.astype(np.int64)))
     return tuple(prepared)
+
+
+def stratified_subset(x, y, size, seed=0):
+    """Split off ``size`` examples with the class proportions of ``y``; return both parts.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, ...)
+    y : array_like of int, shape (count,)
+    size : int
+        Number of examples in the subset, at least the number of classes and less than
+        ``count``.
+    seed : int, default 0
+
+    Returns
+    -------
+    ((x_subset, y_subset), (x_rest, y_rest))
+
+    Raises
+    ------
+    ValueError
+        If ``size`` is out of range or the lengths of ``x`` and ``y`` differ.
+    """
+    from sklearn.model_selection import train_test_split
+
+    x, y = np.asarray(x), np.asarray(y)
+    if x.shape[:1] != y.shape[:1] or y.ndim != 1:
+        raise ValueError(
+            f"x and y must have one entry per example; got x.shape={x.shape}, y.shape={y.shape}"
+        )
+    classes = np.unique(y).size
+    size = check_count(size, "size", minimum=1)
+    if not classes <= size < y.size:
+        raise ValueError(
+            f"size must be between the number of classes ({classes}) and {y.size - 1}; got {size}"
+        )
+    x_subset, x_rest, y_subset, y_rest = train_test_split(
+        x, y, train_size=size, stratify=y, random_state=check_count(seed, "seed")
+    )
+    return (x_subset, y_subset), (x_rest, y_rest)

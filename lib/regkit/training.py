@@ -142,7 +142,8 @@ def train(
     The model is :func:`regkit.build_mlp`, built and compiled inside the strategy's scope, and
     trained with ``SparseCategoricalCrossentropy(from_logits=True)`` plus the penalty
     ``(lam/2) * sum(W**2)`` (or ``|W|``) over kernels, which Keras adds to the loss through
-    ``model.losses``.
+    ``model.losses``. For reproducible runs it seeds Python, NumPy and TensorFlow with
+    ``seed`` and turns on TensorFlow's op determinism (a process-wide setting).
 
     Parameters
     ----------
@@ -187,6 +188,7 @@ def train(
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
     strategy = select_strategy() if strategy is None else strategy
     keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
     with strategy.scope():
         model = build_mlp(x.shape[1], hidden, num_classes, lam, penalty, seed)
         model.compile(
