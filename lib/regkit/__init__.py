@@ -6,8 +6,8 @@ The course's objective for a linear model ``a = X w`` is::
     J(w) = 1/(2m) * ||y - X w||**2 + (lam/2) * sum(w_k ** 2)  (L2)
 
 Modules, one idea each: :mod:`~regkit.penalties`, :mod:`~regkit.objectives`,
-:mod:`~regkit.derivatives`, :mod:`~regkit.solvers`, :mod:`~regkit.checks`,
-:mod:`~regkit.data` and :mod:`~regkit.plots`.
+:mod:`~regkit.derivatives`, :mod:`~regkit.solvers`, :mod:`~regkit.shrinkage`,
+:mod:`~regkit.checks`, :mod:`~regkit.data` and :mod:`~regkit.plots`.
 """
 
 from .checks import (

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_count, check_kind, check_lam, check_problem
-from ._validation import check_scalar
+from ._validation import (
+    as_float_array,
+    check_count,
+    check_kind,
+    check_lam,
+    check_problem,
+    check_scalar,
+)
 from .solvers import lasso, ridge
 
 __all__ = [
@@ -27,8 +33,14 @@ __all__ = [
 
 
 def _singular_values(X):
+    """Return X and its singular values, with those below the rank tolerance set to 0.
+
+    The tolerance ``s_max * max(m, n) * eps`` is the one :func:`regkit.ridge` uses to decide
+    the rank, so that a numerically singular ``X`` has factor 0, not 1, at ``lam = 0``.
+    """
     X = as_float_array(X, "X", ndim=2)
-    return X, np.linalg.svd(X, compute_uv=False)
+    s = np.linalg.svd(X, compute_uv=False)
+    return X, np.where(s > s[0] * max(X.shape) * np.finfo(float).eps, s, 0.0)
 
 
 def shrinkage_factors(X, lam):
@@ -46,8 +58,9 @@ def shrinkage_factors(X, lam):
     Returns
     -------
     numpy.ndarray, shape (min(m, n),)
-        In the order of decreasing ``s_k``. A zero singular value gives the factor 0 (for
-        ``lam = 0`` too): nothing can be fitted along that direction.
+        In the order of decreasing ``s_k``. A zero singular value (below the rank tolerance
+        of :func:`regkit.ridge`) gives the factor 0, for ``lam = 0`` too: nothing can be
+        fitted along that direction.
 
     Examples
     --------
@@ -172,7 +185,7 @@ def refit_ridge(X, w_true, lams, noise, *, draws=500, seed=0):
     return np.array([[ridge(X, y, lam) for y in targets] for lam in lams])
 
 
-def constrained_minimizer(X, y, budget, kind, *, rtol=1e-10):
+def constrained_minimizer(X, y, budget, kind, *, rtol=1e-12):
     """Return the minimizer of ``1/(2m) ||y - X w||**2`` subject to ``||w|| <= budget``.
 
     The norm is ``||.||_2`` for ``kind="l2"`` and ``||.||_1`` for ``kind="l1"``. By Lagrange
@@ -189,7 +202,7 @@ def constrained_minimizer(X, y, budget, kind, *, rtol=1e-10):
     budget : float
         Radius of the ball, > 0.
     kind : {"l1", "l2"}
-    rtol : float, default 1e-10
+    rtol : float, default 1e-12
         Stop when the norm of the solution is within ``rtol * budget`` of ``budget``.
 
     Returns
@@ -202,7 +215,7 @@ def constrained_minimizer(X, y, budget, kind, *, rtol=1e-10):
     --------
     >>> w, lam = constrained_minimizer([[1.0, 0.0], [0.0, 1.0]], [3.0, 4.0], 1.0, "l2")
     >>> w.round(6), round(lam, 6)
-    (array([0.6, 0.8]), 8.0)
+    (array([0.6, 0.8]), 2.0)
     """
     _, X, y = check_problem(None, X, y)
     budget = check_scalar(budget, "budget", positive=True)
@@ -213,12 +226,14 @@ def constrained_minimizer(X, y, budget, kind, *, rtol=1e-10):
     def solve(lam):
         if kind == "l2":
             return ridge(X, y, lam)
-        return lasso(X, y, lam, tol=1e-14 * max(1.0, np.linalg.norm(X.T @ y) / X.shape[0]))
+        return lasso(X, y, lam, tol=1e-12 * max(1.0, np.linalg.norm(X.T @ y) / X.shape[0]))
 
     try:
         w = ridge(X, y, 0.0)
     except ValueError:
-        raise ValueError("X must have rank n (full column rank) for constrained_minimizer") from None
+        raise ValueError(
+            "X must have rank n (full column rank) for constrained_minimizer"
+        ) from None
     if np.linalg.norm(w, order) <= budget:
         return w, 0.0
     low, high = 0.0, 1.0
