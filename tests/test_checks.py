@@ -83,10 +83,6 @@ def test_checks_that_need_positive_lam_reject_zero(problem, name):
         getattr(regkit, name)(problem.X, problem.y, 0.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sparsity_checks documents lam > 0 but accepts lam=0 (and then FAILs a check)",
-)
 def test_sparsity_checks_reject_zero_lam(problem):
     with pytest.raises(ValueError, match="lam"):
         regkit.sparsity_checks(problem.X, problem.y, 0.0)
@@ -172,10 +168,6 @@ def test_check_rejects_unknown_relation(relation):
         Check("claim", 1.0, 2.0, relation)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Check.passed is annotated -> bool but returns numpy.bool for numpy measured",
-)
 def test_check_passed_is_a_python_bool_for_numpy_measured():
     assert isinstance(Check("claim", np.float64(1.0), 2.0).passed, bool)
 
@@ -281,26 +273,14 @@ def test_steps_to_converge_is_enough_steps(tall_problem, reduction, lam):
     assert np.linalg.norm(path[-1] - exact) <= reduction * np.linalg.norm(exact)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: steps_to_converge crashes with 'math domain error' when the rate rho is 0",
-)
 def test_steps_to_converge_when_one_step_is_exact():
     assert regkit.steps_to_converge(np.eye(3), 0.0, 3.0) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: descent_checks crashes ('math domain error') when X.T X / m is a multiple of I",
-)
 def test_descent_checks_on_orthonormal_design():
     assert regkit.descent_checks(np.eye(3), np.array([1.0, 2.0, 3.0]), 0.1).all_passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: descent_checks uses absolute bounds 1e-12; they FAIL when y is large (1e6)",
-)
 def test_descent_checks_are_invariant_to_the_scale_of_y(problem):
     assert regkit.descent_checks(problem.X, 1e6 * problem.y, 0.1).all_passed
 
@@ -314,35 +294,21 @@ def assert_table_or_error_naming(call, name):
         assert isinstance(table, CheckTable)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: sparsity_checks raises ZeroDivisionError when X is all zeros"
-)
 def test_sparsity_checks_on_all_zero_design_do_not_divide_by_zero():
     X, y = np.zeros((5, 3)), np.ones(5)
     assert_table_or_error_naming(lambda: regkit.sparsity_checks(X, y, 0.1), "X")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: lasso_checks raises ZeroDivisionError when y is all zeros"
-)
 def test_lasso_checks_on_zero_targets_do_not_divide_by_zero(problem):
     y = np.zeros(problem.m)
     assert_table_or_error_naming(lambda: regkit.lasso_checks(problem.X, y, 0.1), "y")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a feature column of zeros keeps subgradient descent exactly at 0, so "
-    "sparsity_checks FAILs its 'subgradient descent: weights exactly 0 <= 0' claim",
-)
 def test_sparsity_checks_pass_with_a_constant_zero_feature(sparse_problem):
     X = np.column_stack([sparse_problem.X, np.zeros(sparse_problem.m)])
     assert regkit.sparsity_checks(X, sparse_problem.y, 0.1).all_passed
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: gradient_checks and penalty_grad_check do not validate tol"
-)
 @pytest.mark.parametrize("tol", [-1e-6, math.nan, "1e-6"])
 @pytest.mark.parametrize("suite", ["gradient_checks", "penalty_grad_check"])
 def test_check_tolerance_is_validated(sparse_problem, weights_away_from_zero, suite, tol):

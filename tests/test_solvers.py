@@ -314,10 +314,6 @@ def test_gradient_descent_rejects_bad_arguments(kwargs, error, match):
         regkit.gradient_descent(**arguments)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docstring bug: ridge's example claims [1.6, 3.2]; the minimiser is [1, 2]",
-)
 def test_solvers_docstring_examples(run_doctests):
     attempted, report = run_doctests(regkit.solvers)
     assert attempted > 0

@@ -16,14 +16,14 @@ import numpy as np
 PENALTY_KINDS = ("l1", "l2")
 
 
-def check_kind(kind: object) -> str:
-    """Return ``kind`` if it names a known penalty, else raise."""
+def check_kind(kind: object, name: str = "kind") -> str:
+    """Return ``kind`` if it names a known penalty, else raise naming the argument ``name``."""
     if not isinstance(kind, str):
         raise TypeError(
-            f"kind must be a string, one of {PENALTY_KINDS}; got {type(kind).__name__}"
+            f"{name} must be a string, one of {PENALTY_KINDS}; got {type(kind).__name__}"
         )
     if kind not in PENALTY_KINDS:
-        raise ValueError(f"kind must be one of {PENALTY_KINDS}; got {kind!r}")
+        raise ValueError(f"{name} must be one of {PENALTY_KINDS}; got {kind!r}")
     return kind
 
 
@@ -61,7 +61,13 @@ def as_float_array(value: object, name: str, *, ndim: int | None = None) -> np.n
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}")
     try:
-        array = np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular array (rows of equal length)") from None
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name} must be an array of real numbers; got dtype {raw.dtype}")
+    try:
+        array = raw.astype(np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be an array of numbers: {error}") from None
     if ndim is not None and array.ndim != ndim:
@@ -76,18 +82,20 @@ def as_float_array(value: object, name: str, *, ndim: int | None = None) -> np.n
     return array
 
 
-def check_problem(
-    w: object | None, X: object, y: object
-) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-    """Validate a linear least-squares problem: X (m, n), y (m,), and w (n,) when given."""
+def check_data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the data of a linear least-squares problem: X (m, n) and y (m,)."""
     X = as_float_array(X, "X", ndim=2)
     y = as_float_array(y, "y", ndim=1)
     if y.shape[0] != X.shape[0]:
         raise ValueError(
             f"X and y must have the same number of rows; got X.shape={X.shape}, y.shape={y.shape}"
         )
-    if w is None:
-        return None, X, y
+    return X, y
+
+
+def check_problem(w: object, X: object, y: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a linear least-squares problem and its weights: X (m, n), y (m,), w (n,)."""
+    X, y = check_data(X, y)
     w = as_float_array(w, "w", ndim=1)
     if w.shape[0] != X.shape[1]:
         raise ValueError(

@@ -35,7 +35,7 @@ def kernel_penalty(model, lam, penalty):
     -------
     float
     """
-    lam, penalty = check_lam(lam), check_kind(penalty)
+    lam, penalty = check_lam(lam), check_kind(penalty, "penalty")
     total = 0.0
     for layer in model.layers:
         kernel = getattr(layer, "kernel", None)
@@ -64,6 +64,13 @@ def softmax_cross_entropy(logits, labels):
         raise ValueError(
             "logits must have shape (count, classes) and labels shape (count,); "
             f"got {logits.shape} and {labels.shape}"
+        )
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers; got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
+        raise ValueError(
+            f"labels must lie in 0..{logits.shape[1] - 1}; "
+            f"got values from {labels.min()} to {labels.max()}"
         )
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -100,7 +107,7 @@ def keras_penalty_checks(x, y, *, lam=0.01, penalty="l2", hidden=(16,), learning
     """
     tf = import_tensorflow()
     keras = tf.keras
-    lam, penalty = check_lam(lam), check_kind(penalty)
+    lam, penalty = check_lam(lam), check_kind(penalty, "penalty")
     if lam == 0:
         raise ValueError("lam must be > 0 for keras_penalty_checks")
     learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from ._tf import import_tensorflow
 from ._validation import check_count, check_kind, check_lam
 
@@ -29,7 +31,7 @@ def keras_regularizer(lam, penalty):
     keras.regularizers.Regularizer or None
         ``L1(lam / 2)`` or ``L2(lam / 2)``.
     """
-    lam, penalty = check_lam(lam), check_kind(penalty)
+    lam, penalty = check_lam(lam), check_kind(penalty, "penalty")
     if lam == 0:
         return None
     keras = import_tensorflow().keras
@@ -75,10 +77,12 @@ def build_mlp(input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", se
             raise ValueError(f"hidden must contain integers >= 1; got {hidden}")
     keras = import_tensorflow().keras
     regularizer = keras_regularizer(lam, penalty)
+    # One independent seed per layer, so that no two models share a layer's initial weights.
+    seeds = [int(value) for value in np.random.SeedSequence(seed).generate_state(len(hidden) + 1)]
     layers = [keras.Input(shape=(input_dim,))]
     for index, width in enumerate(hidden):
-        layers.append(_dense(keras, width, "relu", regularizer, seed + index, f"hidden_{index}"))
-    layers.append(_dense(keras, num_classes, None, regularizer, seed + len(hidden), "logits"))
+        layers.append(_dense(keras, width, "relu", regularizer, seeds[index], f"hidden_{index}"))
+    layers.append(_dense(keras, num_classes, None, regularizer, seeds[-1], "logits"))
     return keras.Sequential(layers, name="mlp")
 
 

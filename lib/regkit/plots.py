@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_count, check_problem, check_scalar
+from ._validation import as_float_array, check_count, check_data, check_scalar
 from .objectives import data_loss
 from .shrinkage import constrained_minimizer, ridge_condition_number, shrinkage_factors
 from .solvers import ridge
@@ -172,7 +172,7 @@ def plot_norm_balls(ax, X, y, budget, *, grid=201):
         through each constrained minimizer that lies on the boundary of its ball.
     """
     ax = _check_ax(ax)
-    _, X, y = check_problem(None, X, y)
+    X, y = check_data(X, y)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 columns to be drawn in the plane; got {X.shape[1]}")
     budget = check_scalar(budget, "budget", positive=True)

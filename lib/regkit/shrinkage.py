@@ -15,6 +15,7 @@ import numpy as np
 from ._validation import (
     as_float_array,
     check_count,
+    check_data,
     check_kind,
     check_lam,
     check_problem,
@@ -217,7 +218,7 @@ def constrained_minimizer(X, y, budget, kind, *, rtol=1e-12):
     >>> w.round(6), round(lam, 6)
     (array([0.6, 0.8]), 2.0)
     """
-    _, X, y = check_problem(None, X, y)
+    X, y = check_data(X, y)
     budget = check_scalar(budget, "budget", positive=True)
     kind = check_kind(kind)
     rtol = check_scalar(rtol, "rtol", positive=True)

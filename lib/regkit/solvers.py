@@ -18,6 +18,7 @@ from ._validation import (
     as_float_array,
     check_callable,
     check_count,
+    check_data,
     check_lam,
     check_problem,
     check_scalar,
@@ -67,9 +68,9 @@ def ridge(X, y, lam):
     Examples
     --------
     >>> ridge([[1.0, 0.0], [0.0, 1.0]], [2.0, 4.0], lam=0.5).round(6)
-    array([1.6, 3.2])
+    array([1., 2.])
     """
-    _, X, y = check_problem(None, X, y)
+    X, y = check_data(X, y)
     lam = check_lam(lam)
     m, n = X.shape
     U, s, Vt = np.linalg.svd(X, full_matrices=False)
@@ -171,7 +172,7 @@ def lasso(X, y, lam, *, method="fista", tol=1e-9, max_iter=100_000):
     ValueError, TypeError
         On bad input.
     """
-    _, X, y = check_problem(None, X, y)
+    X, y = check_data(X, y)
     lam = check_lam(lam)
     if method not in ("fista", "ista"):
         raise ValueError(f"method must be one of ('fista', 'ista'); got {method!r}")

@@ -82,8 +82,13 @@ def select_strategy(prefer=None):
     tf.distribute.Strategy
     """
     tf = import_tensorflow()
-    if prefer is None:
-        prefer = os.environ.get(DEVICE_VARIABLE) or None
+    if prefer is None and os.environ.get(DEVICE_VARIABLE):
+        prefer = os.environ[DEVICE_VARIABLE].strip().lower()
+        if prefer not in ("cpu", "gpu"):
+            raise ValueError(
+                f"the environment variable {DEVICE_VARIABLE} must be 'cpu' or 'gpu'; "
+                f"got {os.environ[DEVICE_VARIABLE]!r}"
+            )
     gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
     kind, devices = choose_devices(gpus, prefer)
     if kind == "mirrored":
@@ -95,8 +100,18 @@ def select_strategy(prefer=None):
 
 
 def strategy_devices(strategy):
-    """Return the names of the devices that ``strategy`` computes on."""
-    return [str(device) for device in strategy.extended.worker_devices]
+    """Return the names of the devices that ``strategy`` computes on.
+
+    For TensorFlow's default strategy (no ``tf.distribute`` scope), which has no device list
+    of its own, this is the device TensorFlow places operations on by default: the first GPU
+    if there is one, else the CPU.
+    """
+    try:
+        return [str(device) for device in strategy.extended.worker_devices]
+    except RuntimeError:
+        tf = import_tensorflow()
+        gpus = tf.config.list_logical_devices("GPU")
+        return [gpus[0].name if gpus else tf.config.list_logical_devices("CPU")[0].name]
 
 
 @dataclass
@@ -179,7 +194,7 @@ def train(
     x, y = _check_classification_data(x_train, y_train, num_classes, "x_train", "y_train")
     if validation_data is not None:
         validation_data = _check_validation(validation_data, x.shape[1], num_classes)
-    lam, penalty = check_lam(lam), check_kind(penalty)
+    lam, penalty = check_lam(lam), check_kind(penalty, "penalty")
     learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
     epochs = check_count(epochs, "epochs", minimum=1)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
