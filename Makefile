@@ -33,7 +33,7 @@ book: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
+	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests chapters
