@@ -124,8 +124,10 @@ class TrainingResult:
         The trained model (its outputs are logits).
     history : dict of str to numpy.ndarray
         One array per metric, one entry per epoch: ``loss`` and ``accuracy``, and
-        ``val_loss`` and ``val_accuracy`` when validation data were given. Losses include the
-        penalty, as Keras reports them.
+        ``val_loss`` and ``val_accuracy`` (one entry per validation) when validation data were
+        given. Losses include the penalty, as Keras reports them.
+    validation_epochs : numpy.ndarray
+        The epochs (counted from 1) at which the validation metrics were computed.
     devices : list of str
         The devices the model was trained on.
     """
@@ -133,6 +135,7 @@ class TrainingResult:
     model: object
     history: dict = field(default_factory=dict)
     devices: list = field(default_factory=list)
+    validation_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
 
 def train(
@@ -140,6 +143,7 @@ def train(
     y_train,
     *,
     validation_data=None,
+    validation_freq=1,
     hidden=(32,),
     num_classes=10,
     lam=0.0,
@@ -166,6 +170,10 @@ def train(
     y_train : array_like of int, shape (count,)
         Labels in ``0 .. num_classes - 1``.
     validation_data : (x, y), optional
+    validation_freq : int, default 1
+        Evaluate on the validation data every ``validation_freq`` epochs (at epochs
+        ``validation_freq, 2 * validation_freq, ...``); evaluation costs about as much as a
+        training epoch on small data, so a larger value saves time.
     hidden, num_classes, lam, penalty, seed
         As for :func:`regkit.build_mlp`.
     optimizer : {"adam", "sgd"}, default "adam"
@@ -197,6 +205,7 @@ def train(
     lam, penalty = check_lam(lam), check_kind(penalty, "penalty")
     learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
     epochs = check_count(epochs, "epochs", minimum=1)
+    validation_freq = check_count(validation_freq, "validation_freq", minimum=1)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
     seed = check_count(seed, "seed")
     if optimizer not in OPTIMIZERS:
@@ -215,13 +224,20 @@ def train(
         x,
         y,
         validation_data=validation_data,
+        validation_freq=validation_freq,
         epochs=epochs,
         batch_size=batch_size,
         verbose=_default_verbose() if verbose is None else verbose,
         callbacks=[_stop_on_non_finite_loss(keras, learning_rate, lam)],
     )
     history = {name: np.asarray(values) for name, values in fitted.history.items()}
-    return TrainingResult(model=model, history=history, devices=strategy_devices(strategy))
+    validated = np.arange(validation_freq, epochs + 1, validation_freq)
+    return TrainingResult(
+        model=model,
+        history=history,
+        devices=strategy_devices(strategy),
+        validation_epochs=validated if validation_data is not None else validated[:0],
+    )
 
 
 def _optimizer(keras, name, learning_rate):
