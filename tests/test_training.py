@@ -125,7 +125,7 @@ def test_select_strategy_on_this_cpu_machine(monkeypatch):
     monkeypatch.delenv("REGKIT_DEVICE", raising=False)
     assert tf.config.list_logical_devices("GPU") == []
     strategy = regkit.select_strategy()
-    assert isinstance(strategy, tf.distribute.OneDeviceStrategy)
+    assert strategy is tf.distribute.get_strategy()
     devices = regkit.strategy_devices(strategy)
     assert len(devices) == 1
     assert devices[0].endswith("device:CPU:0")
@@ -151,7 +151,7 @@ def test_prefer_argument_overrides_regkit_device(fake_gpus, monkeypatch):
     assert fake_gpus == [["/device:GPU:0", "/device:GPU:1"]]
 
 
-def test_one_gpu_gets_a_one_device_strategy(monkeypatch):
+def test_one_gpu_gets_the_default_strategy_which_places_ops_on_it(monkeypatch):
     monkeypatch.delenv("REGKIT_DEVICE", raising=False)
     monkeypatch.setattr(
         tf.config,
@@ -161,8 +161,10 @@ def test_one_gpu_gets_a_one_device_strategy(monkeypatch):
     calls = []
     monkeypatch.setattr(tf.distribute, "OneDeviceStrategy", recording_strategy(calls))
     monkeypatch.setattr(tf.distribute, "MirroredStrategy", None)  # must not be used
-    regkit.select_strategy()
-    assert calls == ["/device:GPU:0"]
+    strategy = regkit.select_strategy()
+    assert calls == []
+    assert strategy is tf.distribute.get_strategy()
+    assert regkit.strategy_devices(strategy) == ["/device:GPU:0"]
 
 
 def test_regkit_device_gpu_without_gpu_raises(monkeypatch):

@@ -67,9 +67,12 @@ def select_strategy(prefer=None):
     """Return a ``tf.distribute.Strategy`` for the devices of this machine.
 
     ``MirroredStrategy`` over all GPUs when there are several (one replica per GPU, gradients
-    averaged across replicas at every step), ``OneDeviceStrategy`` on the GPU when there is one,
-    and on the CPU otherwise. The choice is logged on the ``"regkit"`` logger and can be read
-    back with :func:`strategy_devices`.
+    averaged across replicas at every step). With one GPU, or none, TensorFlow's default
+    strategy, which places every operation on that GPU, or on the CPU: a ``OneDeviceStrategy``
+    would do the same with a per-step overhead that makes small models several times slower.
+    When the CPU is preferred although a GPU is present, ``OneDeviceStrategy("/cpu:0")``. The
+    choice is logged on the ``"regkit"`` logger and can be read back with
+    :func:`strategy_devices`.
 
     Parameters
     ----------
@@ -93,6 +96,8 @@ def select_strategy(prefer=None):
     kind, devices = choose_devices(gpus, prefer)
     if kind == "mirrored":
         strategy = tf.distribute.MirroredStrategy(devices=devices)
+    elif not gpus or devices == gpus[:1]:
+        strategy = tf.distribute.get_strategy()
     else:
         strategy = tf.distribute.OneDeviceStrategy(devices[0])
     logger.info("regkit trains on %s", ", ".join(strategy_devices(strategy)))
