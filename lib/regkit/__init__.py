@@ -5,11 +5,18 @@ The course's objective for a linear model ``a = X w`` is::
     J(w) = 1/(2m) * ||y - X w||**2 + (lam/2) * sum(|w_k|)     (L1)
     J(w) = 1/(2m) * ||y - X w||**2 + (lam/2) * sum(w_k ** 2)  (L2)
 
-Modules, one idea each: :mod:`~regkit.penalties`, :mod:`~regkit.objectives`,
-:mod:`~regkit.derivatives`, :mod:`~regkit.solvers`, :mod:`~regkit.shrinkage`,
-:mod:`~regkit.checks`, :mod:`~regkit.data` and :mod:`~regkit.plots`.
+Modules, one idea each:
+
+* the linear problem: :mod:`~regkit.penalties`, :mod:`~regkit.objectives`,
+  :mod:`~regkit.derivatives`, :mod:`~regkit.solvers`, :mod:`~regkit.shrinkage`,
+  :mod:`~regkit.paths`;
+* networks: :mod:`~regkit.models`, :mod:`~regkit.training`, :mod:`~regkit.keras_checks`;
+* evidence: :mod:`~regkit.checks` (every formula against an independent computation);
+* data and figures: :mod:`~regkit.data`, :mod:`~regkit.overfitting`, :mod:`~regkit.plots`,
+  :mod:`~regkit.path_plots`.
 """
 
+from ._tf import import_tensorflow
 from .checks import (
     Check,
     CheckTable,
@@ -37,9 +44,39 @@ from .data import (
     stratified_subset,
 )
 from .derivatives import autodiff_objective_grad, numerical_gradient
-from .keras_checks import keras_penalty_checks, kernel_penalty, softmax_cross_entropy
+from .keras_checks import (
+    cross_entropy,
+    keras_penalty_checks,
+    kernel_penalty,
+    softmax_cross_entropy,
+)
 from .models import build_mlp, keras_regularizer
 from .objectives import data_loss, data_loss_grad, objective, objective_grad, source_gradient
+from .overfitting import (
+    CurveProblem,
+    LearningCurveSummary,
+    capacity_curve,
+    curve_predict,
+    curve_target,
+    digits_subset,
+    fit_curve,
+    learning_curve_summary,
+    legendre_design,
+    make_curve_problem,
+    network_checks,
+    overfitting_checks,
+    penalty_curve,
+)
+from .path_plots import plot_lasso_path, plot_nonzero_counts, plot_ridge_path
+from .paths import (
+    duplicate_column_checks,
+    lasso_path,
+    nonzero_counts,
+    path_checks,
+    ridge_path,
+    sign_changes,
+    zero_entry_points,
+)
 from .penalties import penalty, penalty_grad, soft_threshold
 from .plots import (
     plot_bias_variance,
@@ -78,19 +115,29 @@ __all__ = [
     "Check",
     "CheckTable",
     "ConvergenceWarning",
+    "CurveProblem",
+    "LearningCurveSummary",
     "TrainingResult",
     "autodiff_objective_grad",
     "bias_variance_checks",
     "build_mlp",
+    "capacity_curve",
     "choose_devices",
     "constrained_checks",
     "constrained_minimizer",
+    "cross_entropy",
+    "curve_predict",
+    "curve_target",
     "data_loss",
     "data_loss_grad",
     "descent_checks",
+    "digits_subset",
+    "duplicate_column_checks",
     "effective_dof",
+    "fit_curve",
     "gradient_checks",
     "gradient_descent",
+    "import_tensorflow",
     "keras_penalty_checks",
     "keras_regularizer",
     "kernel_penalty",
@@ -98,21 +145,33 @@ __all__ = [
     "l1_prox",
     "lasso",
     "lasso_checks",
+    "lasso_path",
     "lasso_threshold",
+    "learning_curve_summary",
+    "legendre_design",
     "lipschitz_constant",
     "load_diabetes",
     "load_digits",
     "load_mnist",
+    "make_curve_problem",
     "make_linear_problem",
+    "network_checks",
+    "nonzero_counts",
     "numerical_gradient",
     "objective",
     "objective_grad",
+    "overfitting_checks",
+    "path_checks",
     "penalty",
+    "penalty_curve",
     "penalty_grad",
     "penalty_grad_check",
     "plot_bias_variance",
     "plot_condition_numbers",
+    "plot_lasso_path",
+    "plot_nonzero_counts",
     "plot_norm_balls",
+    "plot_ridge_path",
     "plot_shrinkage_factors",
     "proximal_checks",
     "refit_ridge",
@@ -121,9 +180,11 @@ __all__ = [
     "ridge_bias_variance",
     "ridge_checks",
     "ridge_condition_number",
+    "ridge_path",
     "select_strategy",
     "shrinkage_checks",
     "shrinkage_factors",
+    "sign_changes",
     "soft_threshold",
     "softmax_cross_entropy",
     "source_descent_checks",
@@ -134,4 +195,5 @@ __all__ = [
     "strategy_devices",
     "stratified_subset",
     "train",
+    "zero_entry_points",
 ]

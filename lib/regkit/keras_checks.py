@@ -10,11 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from ._tf import import_tensorflow
-from ._validation import check_count, check_kind, check_lam, check_scalar
+from ._validation import as_float_array, check_count, check_kind, check_lam, check_scalar
 from .checks import Check, CheckTable
 from .models import build_mlp
 
-__all__ = ["keras_penalty_checks", "kernel_penalty", "softmax_cross_entropy"]
+__all__ = [
+    "cross_entropy",
+    "keras_penalty_checks",
+    "kernel_penalty",
+    "softmax_cross_entropy",
+]
 
 FLOAT32_TOL = 1e-5
 
@@ -75,6 +80,29 @@ def softmax_cross_entropy(logits, labels):
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return float(-np.mean(log_probabilities[np.arange(labels.size), labels]))
+
+
+def cross_entropy(model, x, y):
+    """Return a classifier's mean cross-entropy on ``(x, y)``, without any weight penalty.
+
+    The losses that Keras reports during ``fit`` and ``evaluate`` include the penalty of the
+    kernels; this is the data term alone, from the model's logits, in float64.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Outputs logits, like the models of :func:`regkit.build_mlp`.
+    x : array_like, shape (count, features)
+    y : array_like of int, shape (count,)
+
+    Returns
+    -------
+    float
+    """
+    if not callable(model):
+        raise TypeError(f"model must be a Keras model; got {type(model).__name__}")
+    x = as_float_array(x, "x", ndim=2).astype(np.float32)
+    return softmax_cross_entropy(np.asarray(model(x, training=False)), y)
 
 
 def keras_penalty_checks(x, y, *, lam=0.01, penalty="l2", hidden=(16,), learning_rate=0.1, seed=0):
