@@ -48,7 +48,7 @@ pytest: $(STAMP)
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=300 \
-	  --sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
 
 build-strict: book
 

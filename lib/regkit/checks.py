@@ -164,6 +164,15 @@ def _format_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _data_and_positive_lam(X, y, lam, caller):
+    """Validate a linear problem whose check needs ``lam > 0`` (a unique minimizer)."""
+    X, y = check_data(X, y)
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError(f"lam must be > 0 for {caller} (a unique minimizer)")
+    return X, y, lam
+
+
 def relative_error(approx, exact) -> float:
     """Return ``||approx - exact|| / ||exact||`` (the absolute error when ``exact`` is 0)."""
     approx, exact = as_float_array(approx, "approx"), as_float_array(exact, "exact")
@@ -249,10 +258,7 @@ def descent_checks(X, y, lam):
         size of the weights or of the objective), so they do not depend on the units of ``y``.
         What the source's printed gradient does is checked by :func:`source_descent_checks`.
     """
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for descent_checks (a unique minimizer)")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "descent_checks")
     exact = ridge(X, y, lam)
     lipschitz = lipschitz_constant(X)
     lr = 1 / (lipschitz + lam)
@@ -309,10 +315,7 @@ def source_descent_checks(X, y, lam, *, steps=200):
     -------
     CheckTable
     """
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for source_descent_checks")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "source_descent_checks")
     steps = check_count(steps, "steps", minimum=2)
     mu_max = lipschitz_constant(X)
     if mu_max <= 2 * lam:
@@ -375,10 +378,7 @@ def step_size_checks(X, y, lam, *, steps=2000):
         At ``lr = 1.9 / (L + lam)`` the error shrinks by at least ``1e6``; at
         ``2.1 / (L + lam)`` it grows by at least ``1e6`` (or overflows).
     """
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for step_size_checks")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "step_size_checks")
     steps = check_count(steps, "steps", minimum=1)
     limit = 2 / (lipschitz_constant(X) + lam)
     exact = ridge(X, y, lam)
@@ -473,10 +473,7 @@ def ridge_checks(X, y, lam):
     """
     from sklearn.linear_model import Ridge
 
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for ridge_checks")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "ridge_checks")
     m, n = X.shape
     ours = ridge(X, y, lam)
     theirs = Ridge(alpha=m * lam, fit_intercept=False, solver="svd").fit(X, y).coef_
@@ -528,10 +525,7 @@ def lasso_checks(X, y, lam, *, tol=1e-9):
     """
     from sklearn.linear_model import Lasso
 
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for lasso_checks")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "lasso_checks")
     ours = lasso(X, y, lam, tol=tol)
     theirs = (
         Lasso(alpha=lam / 2, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
@@ -604,10 +598,7 @@ def sparsity_checks(X, y, lam, *, steps=500):
     -------
     CheckTable
     """
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for sparsity_checks")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "sparsity_checks")
     steps = check_count(steps, "steps", minimum=1)
     informative = np.any(X != 0, axis=0)
     if not np.any(informative):
@@ -737,10 +728,7 @@ def shrinkage_checks(X, y, lam):
     """
     from sklearn.linear_model import Ridge
 
-    X, y = check_data(X, y)
-    lam = check_lam(lam)
-    if lam == 0:
-        raise ValueError("lam must be > 0 for shrinkage_checks")
+    X, y, lam = _data_and_positive_lam(X, y, lam, "shrinkage_checks")
     m, n = X.shape
     if m < n:
         raise ValueError(f"shrinkage_checks needs m >= n rows; got X.shape={X.shape}")
