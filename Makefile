@@ -9,7 +9,7 @@ NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoi
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help install book notebooks lint format pytest nbval build-strict test clean
+.PHONY: help install book notebooks lint format pytest nbval build-strict test bench clean
 
 help:
 	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
@@ -17,6 +17,7 @@ help:
 	@echo "make notebooks - re-execute every notebook in place (outputs are committed)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
+	@echo "make bench  - benchmarks (the lambda x fold sweep against sequential Keras fits)"
 	@echo "make clean  - remove _build and caches (keeps $(VENV))"
 
 $(STAMP): pyproject.toml
@@ -36,12 +37,12 @@ notebooks: $(STAMP)
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests chapters
-	$(BIN)/ruff format --check lib tests chapters
+	$(BIN)/ruff check lib tests chapters benchmarks
+	$(BIN)/ruff format --check lib tests chapters benchmarks
 
 format: $(STAMP)
-	$(BIN)/ruff format lib tests chapters
-	$(BIN)/ruff check --fix lib tests chapters
+	$(BIN)/ruff format lib tests chapters benchmarks
+	$(BIN)/ruff check --fix lib tests chapters benchmarks
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest tests -q
@@ -51,6 +52,9 @@ nbval: $(STAMP)
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
 
 build-strict: book
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py
 
 test: lint pytest nbval build-strict
 
