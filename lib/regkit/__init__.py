@@ -41,6 +41,7 @@ from .data import (
     load_digits,
     load_mnist,
     make_linear_problem,
+    shift_images,
     stratified_subset,
 )
 from .derivatives import autodiff_objective_grad, numerical_gradient
@@ -204,6 +205,7 @@ __all__ = [
     "ridge_condition_number",
     "ridge_path",
     "select_strategy",
+    "shift_images",
     "shrinkage_checks",
     "shrinkage_factors",
     "sign_changes",

@@ -18,6 +18,7 @@ __all__ = [
     "load_digits",
     "load_mnist",
     "make_linear_problem",
+    "shift_images",
     "stratified_subset",
 ]
 
@@ -263,3 +264,44 @@ def stratified_subset(x, y, size, seed=0):
         x, y, train_size=size, stratify=y, random_state=check_count(seed, "seed")
     )
     return (x_subset, y_subset), (x_rest, y_rest)
+
+
+def shift_images(x, y, side=8, shifts=((0, 1), (0, -1), (1, 0), (-1, 0))):
+    """Return the images with copies moved by whole pixels: a simple data augmentation.
+
+    Every shift ``(rows, columns)`` moves each flattened ``side x side`` image that many
+    pixels down and right (negative: up and left), filling the uncovered border with 0. The
+    originals come first, then one shifted copy of all images per shift; labels are repeated.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, side * side)
+    y : array_like, shape (count,)
+    side : int, default 8
+    shifts : sequence of (int, int)
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Shapes ``(count * (1 + len(shifts)), side * side)`` and ``(count * (1 + len(shifts)),)``.
+    """
+    side = check_count(side, "side", minimum=1)
+    x = np.asarray(x)
+    y = np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != side * side or y.shape != x.shape[:1]:
+        raise ValueError(
+            f"x must have shape (count, {side * side}) and y (count,); got {x.shape}, {y.shape}"
+        )
+    images = x.reshape(-1, side, side)
+    copies = [x]
+    for rows, columns in shifts:
+        if abs(rows) >= side or abs(columns) >= side:
+            raise ValueError(f"shifts must be smaller than side={side}; got {(rows, columns)}")
+        moved = np.zeros_like(images)
+        target_r = slice(max(rows, 0), side + min(rows, 0))
+        source_r = slice(max(-rows, 0), side + min(-rows, 0))
+        target_c = slice(max(columns, 0), side + min(columns, 0))
+        source_c = slice(max(-columns, 0), side + min(-columns, 0))
+        moved[:, target_r, target_c] = images[:, source_r, source_c]
+        copies.append(moved.reshape(len(x), -1))
+    return np.concatenate(copies), np.tile(y, len(copies))

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from ._tf import import_tensorflow
-from ._validation import check_count, check_kind, check_lam
+from ._validation import check_count, check_kind, check_lam, check_scalar
 
 __all__ = ["build_mlp", "keras_regularizer"]
 
@@ -40,7 +40,9 @@ def keras_regularizer(lam, penalty):
     return keras.regularizers.L2(lam / 2)
 
 
-def build_mlp(input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", seed=0):
+def build_mlp(
+    input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", seed=0, *, dropout=0.0
+):
     """Return a multilayer perceptron that outputs logits, with penalized kernels.
 
     ``keras.Input(shape=(input_dim,))``, then one ReLU ``Dense`` layer per entry of ``hidden``,
@@ -61,6 +63,9 @@ def build_mlp(input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", se
         The course's strength; 0 means no penalty.
     penalty : {"l1", "l2"}, default "l2"
     seed : int, default 0
+    dropout : float, default 0.0
+        If > 0, a ``Dropout`` layer with this rate follows every hidden layer (Srivastava et
+        al., 2014): active in training only, so it changes neither ``predict`` nor the penalty.
 
     Returns
     -------
@@ -69,6 +74,9 @@ def build_mlp(input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", se
     input_dim = check_count(input_dim, "input_dim", minimum=1)
     num_classes = check_count(num_classes, "num_classes", minimum=2)
     seed = check_count(seed, "seed")
+    dropout = check_scalar(dropout, "dropout")
+    if dropout >= 1:
+        raise ValueError(f"dropout must be a rate in [0, 1); got {dropout}")
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
         raise TypeError(f"hidden must be a sequence of layer widths; got {type(hidden).__name__}")
     hidden = tuple(hidden)
@@ -82,6 +90,10 @@ def build_mlp(input_dim, hidden=(32,), num_classes=10, lam=0.0, penalty="l2", se
     layers = [keras.Input(shape=(input_dim,))]
     for index, width in enumerate(hidden):
         layers.append(_dense(keras, width, "relu", regularizer, seeds[index], f"hidden_{index}"))
+        if dropout:
+            layers.append(
+                keras.layers.Dropout(dropout, seed=seeds[index], name=f"dropout_{index}")
+            )
     layers.append(_dense(keras, num_classes, None, regularizer, seeds[-1], "logits"))
     return keras.Sequential(layers, name="mlp")
 

@@ -153,6 +153,8 @@ def train(
     num_classes=10,
     lam=0.0,
     penalty="l2",
+    dropout=0.0,
+    early_stopping=None,
     optimizer="adam",
     learning_rate=1e-3,
     epochs=10,
@@ -179,8 +181,12 @@ def train(
         Evaluate on the validation data every ``validation_freq`` epochs (at epochs
         ``validation_freq, 2 * validation_freq, ...``); evaluation costs about as much as a
         training epoch on small data, so a larger value saves time.
-    hidden, num_classes, lam, penalty, seed
+    hidden, num_classes, lam, penalty, seed, dropout
         As for :func:`regkit.build_mlp`.
+    early_stopping : int, optional
+        If given, stop when the validation loss has not improved for this many validations
+        and restore the weights of the best one (Keras's ``EarlyStopping`` with
+        ``restore_best_weights=True``; Prechelt, 1998). Needs ``validation_data``.
     optimizer : {"adam", "sgd"}, default "adam"
     learning_rate : float, default 1e-3
     epochs : int, default 10
@@ -213,13 +219,21 @@ def train(
     validation_freq = check_count(validation_freq, "validation_freq", minimum=1)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
     seed = check_count(seed, "seed")
+    callbacks = [_stop_on_non_finite_loss(keras, learning_rate, lam)]
+    if early_stopping is not None:
+        patience = check_count(early_stopping, "early_stopping", minimum=1)
+        if validation_data is None:
+            raise ValueError("early_stopping needs validation_data")
+        callbacks.append(
+            keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
+        )
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
     strategy = select_strategy() if strategy is None else strategy
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     with strategy.scope():
-        model = build_mlp(x.shape[1], hidden, num_classes, lam, penalty, seed)
+        model = build_mlp(x.shape[1], hidden, num_classes, lam, penalty, seed, dropout=dropout)
         model.compile(
             optimizer=_optimizer(keras, optimizer, learning_rate),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -233,10 +247,11 @@ def train(
         epochs=epochs,
         batch_size=batch_size,
         verbose=_default_verbose() if verbose is None else verbose,
-        callbacks=[_stop_on_non_finite_loss(keras, learning_rate, lam)],
+        callbacks=callbacks,
     )
     history = {name: np.asarray(values) for name, values in fitted.history.items()}
-    validated = np.arange(validation_freq, epochs + 1, validation_freq)
+    trained_epochs = len(history["loss"])
+    validated = np.arange(validation_freq, trained_epochs + 1, validation_freq)
     return TrainingResult(
         model=model,
         history=history,
