@@ -44,6 +44,16 @@ from .data import (
     shift_images,
     stratified_subset,
 )
+from .decay import (
+    decay_trajectories,
+    keras_l1_coefficient,
+    keras_l2_coefficient,
+    lasso_alpha,
+    mse_keras_l2_coefficient,
+    ridge_alpha,
+    sgd_weight_decay,
+    weight_decay_checks,
+)
 from .derivatives import autodiff_objective_grad, numerical_gradient
 from .keras_checks import (
     cross_entropy,
@@ -85,6 +95,7 @@ from .plots import (
     plot_norm_balls,
     plot_shrinkage_factors,
 )
+from .rescaling import balanced_scale, rescale_layers, rescaling_checks
 from .selection import (
     CrossValidation,
     cross_validate,
@@ -137,6 +148,7 @@ __all__ = [
     "SweepResult",
     "TrainingResult",
     "autodiff_objective_grad",
+    "balanced_scale",
     "batch_schedule",
     "bias_variance_checks",
     "build_mlp",
@@ -150,6 +162,7 @@ __all__ = [
     "curve_target",
     "data_loss",
     "data_loss_grad",
+    "decay_trajectories",
     "descent_checks",
     "digits_subset",
     "duplicate_column_checks",
@@ -159,12 +172,15 @@ __all__ = [
     "gradient_descent",
     "import_tensorflow",
     "initial_weights",
+    "keras_l1_coefficient",
+    "keras_l2_coefficient",
     "keras_penalty_checks",
     "keras_regularizer",
     "kernel_penalty",
     "l1_optimality_violation",
     "l1_prox",
     "lasso",
+    "lasso_alpha",
     "lasso_checks",
     "lasso_path",
     "lasso_threshold",
@@ -177,6 +193,7 @@ __all__ = [
     "make_curve_problem",
     "make_linear_problem",
     "mlp_logits",
+    "mse_keras_l2_coefficient",
     "network_checks",
     "nonzero_counts",
     "numerical_gradient",
@@ -199,12 +216,16 @@ __all__ = [
     "proximal_checks",
     "refit_ridge",
     "relative_error",
+    "rescale_layers",
+    "rescaling_checks",
     "ridge",
+    "ridge_alpha",
     "ridge_bias_variance",
     "ridge_checks",
     "ridge_condition_number",
     "ridge_path",
     "select_strategy",
+    "sgd_weight_decay",
     "shift_images",
     "shrinkage_checks",
     "shrinkage_factors",
@@ -223,5 +244,6 @@ __all__ = [
     "train",
     "train_alone",
     "train_stack",
+    "weight_decay_checks",
     "zero_entry_points",
 ]
