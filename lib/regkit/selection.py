@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, check_count
 from .keras_checks import softmax_cross_entropy
 from .sweep import initial_weights, sweep, train_stack
 
@@ -83,6 +83,9 @@ def one_standard_error_choice(lams, means, stds, folds):
     lams = as_float_array(lams, "lams", ndim=1)
     means = as_float_array(means, "means", ndim=1)
     stds = as_float_array(stds, "stds", ndim=1)
+    folds = check_count(folds, "folds", minimum=2)
+    if np.any(stds < 0):
+        raise ValueError(f"stds must be >= 0; got {stds[stds < 0].tolist()}")
     if not lams.shape == means.shape == stds.shape:
         raise ValueError(
             f"lams, means and stds must have the same shape; got {lams.shape}, {means.shape}, "
@@ -119,7 +122,12 @@ def mlp_logits(weights, x):
             raise ValueError(
                 f"layer {i}: kernel shape {kernel.shape} does not fit inputs {h.shape[1]}"
             )
-        h = h @ kernel + np.asarray(weights[2 * i + 1], dtype=np.float64)
+        bias = np.asarray(weights[2 * i + 1], dtype=np.float64)
+        if bias.shape != (kernel.shape[1],):
+            raise ValueError(
+                f"layer {i}: bias shape {bias.shape} does not fit {kernel.shape[1]} units"
+            )
+        h = h @ kernel + bias
         if i < layers - 1:
             h = np.maximum(h, 0.0)
     return h

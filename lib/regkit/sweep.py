@@ -127,6 +127,8 @@ def batch_schedule(train_rows, epochs, batch_size, seed):
     list of list of numpy.ndarray
     """
     train_rows = np.asarray(train_rows, dtype=np.int64)
+    epochs = check_count(epochs, "epochs", minimum=1)
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
     rng = np.random.default_rng(seed)
     schedule = []
     for _ in range(epochs):
@@ -296,6 +298,9 @@ def train_stack(
             f"{len(train_rows)}, {len(val_rows)}, {len(lams)}, {len(inits)}"
         )
     lams = _strengths(lams)
+    _check_inits(inits, x.shape[1], num_classes)
+    if folds is not None and len(folds) != models:
+        raise ValueError(f"folds must have one entry per model ({models}); got {len(folds)}")
     schedules = [
         batch_schedule(_rows(rows, y.size, "train_rows", 1), epochs, batch_size, [seed, m])
         for m, rows in enumerate(train_rows)
@@ -581,6 +586,20 @@ def _pad_rows(row_lists):
         index[m, : rows.size] = rows
         mask[m, : rows.size] = 1.0
     return index, mask
+
+
+def _check_inits(inits, features, num_classes):
+    shapes = [tuple(np.shape(w)) for w in inits[0]]
+    if len(shapes) < 2 or len(shapes) % 2 or shapes[0][0] != features:
+        raise ValueError(
+            f"inits: the first kernel must have {features} rows (one per feature of x); "
+            f"got shapes {shapes}"
+        )
+    if shapes[-1] != (num_classes,):
+        raise ValueError(f"inits: the last bias must have {num_classes} entries; got {shapes[-1]}")
+    for m, init in enumerate(inits):
+        if [tuple(np.shape(w)) for w in init] != shapes:
+            raise ValueError(f"inits: model {m} has other shapes than model 0")
 
 
 def _features(x, name):
