@@ -45,7 +45,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix lib tests chapters benchmarks
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=300 \
