@@ -69,9 +69,6 @@ def test_table_values():
     values = [row.value for row in regkit.conventions_table(lam, m)]
     assert values == pytest.approx([0.001, 0.001, 0.002, 0.002, 0.002, None, 0.3, 0.001])
     assert values[5] is None  # AdamW: no exact equivalent
-    text = regkit.conventions_markdown(lam, m)
-    assert text.count("\n") == 9  # header, rule, eight rows
-    assert all(line.count(" | ") == 4 for line in text.splitlines())  # no stray column
     table = regkit.conventions_html(lam, m)
     assert table.count("<tr>") == 9
     assert table.count("<td>") == 8 * 5
@@ -181,8 +178,6 @@ def test_wrong_reused_conversion_fails(digits_slice, monkeypatch):
 def test_table_rejects_bad_input(lam, m, error, match):
     with pytest.raises(error, match=match):
         regkit.conventions_table(lam, m)
-    with pytest.raises(error, match=match):
-        regkit.conventions_markdown(lam, m)
     with pytest.raises(error, match=match):
         regkit.conventions_html(lam, m)
 

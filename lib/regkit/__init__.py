@@ -41,7 +41,6 @@ from .conventions import (
     adamw_decay_factor,
     conventions_checks,
     conventions_html,
-    conventions_markdown,
     conventions_table,
     mse_keras_l1_coefficient,
 )
@@ -183,7 +182,6 @@ __all__ = [
     "constrained_minimizer",
     "conventions_checks",
     "conventions_html",
-    "conventions_markdown",
     "conventions_table",
     "cross_entropy",
     "cross_validate",

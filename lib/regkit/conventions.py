@@ -30,7 +30,6 @@ __all__ = [
     "adamw_decay_factor",
     "conventions_checks",
     "conventions_html",
-    "conventions_markdown",
     "conventions_table",
     "mse_keras_l1_coefficient",
 ]
@@ -197,27 +196,6 @@ def conventions_table(lam, m):
     ]
 
 
-def conventions_markdown(lam, m):
-    """Return :func:`conventions_table` as a Markdown table (for ``IPython.display.Markdown``).
-
-    Parameters
-    ----------
-    lam : float
-        The course's strength, finite and >= 0.
-    m : int
-        Number of training examples, >= 1.
-
-    Returns
-    -------
-    str
-    """
-    header, rows = _cells(lam, m)
-    lines = ["| " + " | ".join(header) + " |", "| --- | --- | --- | --- | --- |"]
-    for cells in rows:
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    return "\n".join(lines)
-
-
 def conventions_html(lam, m):
     """Return :func:`conventions_table` as an HTML table (for ``IPython.display.HTML``).
 
@@ -323,25 +301,12 @@ def conventions_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, seed=0):
 
 
 def _mse_l1_check(lam, seed):
-    tf = import_tensorflow()
-    keras = tf.keras
+    keras = import_tensorflow().keras
     X, y, _ = make_linear_problem(50, 8, n_informative=3, seed=seed)
     m = X.shape[0]
     w = lasso(X, y, lam, tol=1e-12)
     coefficient = mse_keras_l1_coefficient(lam)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(X.shape[1],)),
-            keras.layers.Dense(
-                1, use_bias=False, kernel_regularizer=keras.regularizers.L1(coefficient)
-            ),
-        ]
-    )
-    model.layers[0].kernel.assign(w[:, None].astype(np.float32))
-    inputs, targets = X.astype(np.float32), y[:, None].astype(np.float32)
-    with tf.GradientTape() as tape:
-        loss = keras.losses.MeanSquaredError()(targets, model(inputs)) + sum(model.losses)
-    gradient = np.asarray(tape.gradient(loss, model.layers[0].kernel), dtype=np.float64)[:, 0]
+    gradient = decay.keras_linear_mse_gradient(X, y, w, keras.regularizers.L1(coefficient))
     # Keras differentiates |w| as sign(w), 0 at w = 0: there the gradient is the data term's.
     violation = np.where(w != 0, np.abs(gradient), np.maximum(np.abs(gradient) - coefficient, 0))
     scale = 2 * np.max(np.abs(X.T @ y)) / m  # |gradient of mse| at w = 0, largest entry

@@ -330,23 +330,27 @@ def _linear_checks(lam, seed):
     ]
 
 
-def _keras_mse_gradient(X, y, w, coefficient):
-    """Return |grad of Keras's mse + L2(coefficient) at w| / |the same gradient at 0|."""
+def keras_linear_mse_gradient(X, y, w, regularizer):
+    """Return the gradient at ``w`` of Keras's ``mse`` + ``regularizer`` for a linear model.
+
+    The model is one ``Dense(1, use_bias=False)`` layer carrying ``regularizer`` on its
+    kernel; the gradient is Keras's own (``tf.GradientTape`` on its loss), in float64.
+    """
     tf = import_tensorflow()
     keras = tf.keras
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(X.shape[1],)),
-            keras.layers.Dense(
-                1, use_bias=False, kernel_regularizer=keras.regularizers.L2(coefficient)
-            ),
-        ]
-    )
-    model.layers[0].kernel.assign(w[:, None].astype(np.float32))
+    layer = keras.layers.Dense(1, use_bias=False, kernel_regularizer=regularizer)
+    model = keras.Sequential([keras.Input(shape=(X.shape[1],)), layer])
+    layer.kernel.assign(w[:, None].astype(np.float32))
     inputs, targets = X.astype(np.float32), y[:, None].astype(np.float32)
     with tf.GradientTape() as tape:
         loss = keras.losses.MeanSquaredError()(targets, model(inputs)) + sum(model.losses)
-    gradient = np.asarray(tape.gradient(loss, model.layers[0].kernel), dtype=np.float64)
+    return np.asarray(tape.gradient(loss, layer.kernel), dtype=np.float64)[:, 0]
+
+
+def _keras_mse_gradient(X, y, w, coefficient):
+    """Return |grad of Keras's mse + L2(coefficient) at w| / |the same gradient at 0|."""
+    keras = import_tensorflow().keras
+    gradient = keras_linear_mse_gradient(X, y, w, keras.regularizers.L2(coefficient))
     # At w = 0 the penalty has no gradient and mse's gradient is -(2/m) X^T y.
     scale = 2 * np.linalg.norm(X.T @ y) / X.shape[0]
     return float(np.linalg.norm(gradient) / scale)
