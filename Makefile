@@ -3,17 +3,26 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# MathJax is served by the built site itself, so that math is typeset without a network.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _vendor/mathjax/tex-mml-chtml.js
 NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
 # TensorFlow's C++ start-up messages would otherwise end up in outputs and logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help install book book-student notebooks lint format pytest nbval build-strict test bench clean
+# apt-get needs root: use sudo when not root (CI runs as root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install mathjax browser linkcheck test-site book book-student notebooks lint format pytest nbval build-strict test bench clean
 
 help:
 	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
-	@echo "make test   - lint, unit tests, nbval (strict) on every notebook, strict book build"
+	@echo "make test   - lint, unit tests, nbval (strict) on every notebook, strict book build,"
+	@echo "              and the browser test of every page (test-site)"
+	@echo "make test-site - build the book, then check every page in headless Chromium"
+	@echo "make linkcheck - check the external links of the book (needs the internet)"
 	@echo "make book-student - the same website with the exercise solutions hidden, in _build/student"
 	@echo "make notebooks - re-execute every notebook in place (outputs are committed)"
 	@echo "make lint   - ruff check and format check"
@@ -29,11 +38,37 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-book: $(STAMP)
+# The es5 tree of the npm package `mathjax` (Apache-2.0), with its licence, into _vendor/mathjax.
+$(MATHJAX):
+	@command -v npm >/dev/null || { echo "make mathjax needs npm (Node.js)"; exit 1; }
+	rm -rf _vendor/tmp && mkdir -p _vendor/tmp
+	cd _vendor/tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	tar -xzf _vendor/tmp/mathjax-$(MATHJAX_VERSION).tgz -C _vendor/tmp
+	rm -rf _vendor/mathjax && mv _vendor/tmp/package/es5 _vendor/mathjax
+	cp _vendor/tmp/package/LICENSE _vendor/mathjax/LICENSE
+	rm -rf _vendor/tmp
+
+mathjax: $(MATHJAX)
+
+# The browser test drives the system's Chromium (or $$CHROMIUM); where none is found, Debian's
+# package is installed, with a CJK font for the glossary's Chinese terms.
+browser:
+	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null; then \
+	  echo "browser: $${CHROMIUM:-$$(command -v chromium)}"; \
+	elif command -v apt-get >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei; \
+	else \
+	  echo "Install Chromium, or set CHROMIUM=/path/to/chromium"; exit 1; \
+	fi
+	@fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v apt-get >/dev/null || \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends fonts-wqy-microhei
+
+book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-book-student: $(STAMP)
+book-student: $(STAMP) $(MATHJAX)
 	mkdir -p _build
 	$(BIN)/python -c "import yaml; c = yaml.safe_load(open('_config.yml', encoding='utf-8')); \
 	  sphinx = c.setdefault('sphinx', {}); \
@@ -57,7 +92,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix lib tests chapters benchmarks
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile --ignore=tests/site
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=300 \
@@ -65,10 +100,18 @@ nbval: $(STAMP)
 
 build-strict: book
 
+# Serves _build/html on 127.0.0.1 and checks every page of _toc.yml in headless Chromium; the
+# screenshots go to _build/screenshots/.
+test-site: build-strict browser
+	$(BIN)/python -m pytest tests/site -q
+
+linkcheck: $(STAMP) $(MATHJAX)
+	$(BIN)/jupyter-book build . --builder linkcheck
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 
-test: lint pytest nbval build-strict
+test: lint pytest nbval build-strict test-site
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
