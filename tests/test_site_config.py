@@ -91,7 +91,9 @@ def test_binder_python_satisfies_requires_python_and_matches_ci():
     assert version in SpecifierSet(metadata("regkit")["Requires-Python"])
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     setup_python = [
-        step for step in workflow["jobs"]["test"]["steps"] if "setup-python" in step.get("uses", "")
+        step
+        for step in workflow["jobs"]["test"]["steps"]
+        if "setup-python" in step.get("uses", "")
     ]
     assert setup_python[0]["with"]["python-version"] == version
 

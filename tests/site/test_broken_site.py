@@ -54,9 +54,9 @@ def write_book(folder: Path) -> None:
         "sphinx": {
             "local_extensions": {"unique_scripts": str(ROOT / "_ext")},
             "config": {
-                key: yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))[
-                    "sphinx"
-                ]["config"][key]
+                key: yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"][
+                    "config"
+                ][key]
                 for key in ("mathjax_path", "mathjax3_config", "html_context")
             }
             | {"html_extra_path": [str(ROOT / "_vendor")]},

@@ -20,9 +20,7 @@ SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = toc_pages(ROOT / "_toc.yml")
 MODES = ["light", "dark"]
-NOTEBOOK_PAGES = [
-    page for page in PAGES if (ROOT / page.replace(".html", ".ipynb")).is_file()
-]
+NOTEBOOK_PAGES = [page for page in PAGES if (ROOT / page.replace(".html", ".ipynb")).is_file()]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
