@@ -40,6 +40,8 @@ PAGE_TIMEOUT_MS = 30_000
 RAW_TEX = re.compile(
     r"\$\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|sum|lambda|norm|begin|end|mathbb|left|right|lVert)\b"
 )
+# What a glued NumPy scalar looks like when it was not converted to a Python number first.
+NUMPY_REPR = re.compile(r"np\.(?:float|int|uint|bool|complex)\w*\(|np\.(?:True|False)_")
 
 VISIBLE_TEXT_JS = """() => {
   const skip = "pre, code, script, style, mjx-container, .highlight, .MathJax";
@@ -105,6 +107,7 @@ class PageReport:
     untypeset_math: int = 0
     math_errors: list[str] = field(default_factory=list)
     raw_tex: list[str] = field(default_factory=list)
+    numpy_reprs: list[str] = field(default_factory=list)
     image_total: int = 0
     broken_images: list[str] = field(default_factory=list)
     broken_links: list[str] = field(default_factory=list)
@@ -120,6 +123,7 @@ class PageReport:
             "formulas not typeset": self.untypeset_math,
             "MathJax errors": self.math_errors,
             "raw TeX in the text": self.raw_tex,
+            "NumPy reprs in the text": self.numpy_reprs,
             "images not loaded": self.broken_images,
             "broken internal links": self.broken_links,
         }
@@ -226,7 +230,9 @@ def _inspect(page, report: PageReport) -> None:
     report.math_total = math["total"]
     report.untypeset_math = math["untypeset"]
     report.math_errors = math["errors"]
-    report.raw_tex = sorted(set(RAW_TEX.findall(page.evaluate(VISIBLE_TEXT_JS))))
+    text = page.evaluate(VISIBLE_TEXT_JS)
+    report.raw_tex = sorted(set(RAW_TEX.findall(text)))
+    report.numpy_reprs = sorted(set(NUMPY_REPR.findall(text)))
     images = page.evaluate(IMAGES_JS)
     report.image_total = images["total"]
     report.broken_images = images["broken"]

@@ -2,7 +2,7 @@
 
 The book is built here, with the course's own MathJax and script settings, from two pages: a
 good one (formulas, a figure, a link) and one broken on purpose (a formula with a missing
-brace, an unknown macro, a missing image, a dead anchor and a dead page).
+brace, an unknown macro, a missing image, a dead anchor, a dead page and a NumPy repr).
 """
 
 import subprocess
@@ -42,6 +42,8 @@ A formula with a missing brace, $\frac{1}{2$, and an unknown macro, $\nosuchmacr
 <img src="missing.png" alt="a missing figure">
 
 A <a href="#no-such-anchor">dead anchor</a> and a <a href="no-such-page.html">dead page</a>.
+
+A number glued without converting it first: np.float64(0.5).
 """
 
 
@@ -114,6 +116,10 @@ def test_a_missing_image_is_reported(reports):
     assert broken.broken_images == ["missing.png"]
     assert any(failure.endswith("/missing.png") for failure in broken.failed_requests)
     assert broken.console_errors
+
+
+def test_numpy_reprs_are_reported(reports):
+    assert reports["broken.html"].numpy_reprs == ["np.float64("]
 
 
 def test_dead_links_are_reported(reports):
