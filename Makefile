@@ -14,6 +14,7 @@ export PYTHONHASHSEED := 0
 
 # apt-get needs root: use sudo when not root (CI runs as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: help install mathjax browser linkcheck test-site book book-student notebooks lint format pytest nbval build-strict test bench clean
 
@@ -53,16 +54,17 @@ mathjax: $(MATHJAX)
 # The browser test drives the system's Chromium (or $$CHROMIUM); where none is found, Debian's
 # package is installed, with a CJK font for the glossary's Chinese terms.
 browser:
-	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null; then \
-	  echo "browser: $${CHROMIUM:-$$(command -v chromium)}"; \
-	elif command -v apt-get >/dev/null; then \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei; \
-	else \
+	@have_browser() { [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null; }; \
+	have_cjk_font() { fc-list :lang=zh 2>/dev/null | grep -q .; }; \
+	if have_browser && have_cjk_font; then exit 0; fi; \
+	if command -v apt-get >/dev/null; then \
+	  $(APT) update -qq && \
+	  $(APT) install -y -qq --no-install-recommends chromium fonts-wqy-microhei; \
+	elif ! have_browser; then \
 	  echo "Install Chromium, or set CHROMIUM=/path/to/chromium"; exit 1; \
+	else \
+	  echo "No CJK font: the glossary's Chinese terms will show as boxes in the screenshots"; \
 	fi
-	@fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v apt-get >/dev/null || \
-	  $(SUDO) apt-get install -y -qq --no-install-recommends fonts-wqy-microhei
 
 book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -72,7 +74,9 @@ book-student: $(STAMP) $(MATHJAX)
 	mkdir -p _build
 	$(BIN)/python -c "import yaml; c = yaml.safe_load(open('_config.yml', encoding='utf-8')); \
 	  sphinx = c.setdefault('sphinx', {}); \
-	  sphinx.setdefault('local_extensions', {})['student_edition'] = '$(CURDIR)/_ext'; \
+	  extensions = sphinx.setdefault('local_extensions', {}); \
+	  extensions.update({name: '$(CURDIR)/' + path for name, path in extensions.items()}); \
+	  extensions['student_edition'] = '$(CURDIR)/_ext'; \
 	  c['title'] += ' (student edition)'; \
 	  yaml.safe_dump(c, open('_build/student-config.yml', 'w', encoding='utf-8'), allow_unicode=True)"
 	$(BIN)/jupyter-book build . --config _build/student-config.yml --path-output _build/student \
@@ -103,7 +107,7 @@ build-strict: book
 # Serves _build/html on 127.0.0.1 and checks every page of _toc.yml in headless Chromium; the
 # screenshots go to _build/screenshots/.
 test-site: build-strict browser
-	$(BIN)/python -m pytest tests/site -q
+	$(BIN)/python -m pytest tests/site -q -n 2 --dist loadfile
 
 linkcheck: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --builder linkcheck
