@@ -184,21 +184,25 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-class _IdCollector(HTMLParser):
+class _StaticPage(HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids = set()
+        self.hrefs = []
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
+            elif tag == "a" and name == "href":
+                self.hrefs.append(value)
 
 
-def _static_ids(html_file: Path) -> set[str]:
-    collector = _IdCollector()
-    collector.feed(html_file.read_text(encoding="utf-8"))
-    return collector.ids
+def read_static_page(html_file: Path) -> _StaticPage:
+    """The ids and link targets (``href`` as written) of an HTML file, without a browser."""
+    page = _StaticPage()
+    page.feed(Path(html_file).read_text(encoding="utf-8"))
+    return page
 
 
 def _watch(page, report: PageReport, base_url: str) -> None:
@@ -277,7 +281,7 @@ def _check_links(reports: list[PageReport], base_url: str, site: Path) -> None:
             if relative in visited:
                 ids = visited[relative]
             else:
-                ids = static_ids.setdefault(relative, _static_ids(file))
+                ids = static_ids.setdefault(relative, read_static_page(file).ids)
             if fragment not in ids:
                 report.broken_links.append(urljoin(page_url, link))
 

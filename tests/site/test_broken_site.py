@@ -48,6 +48,7 @@ A number glued without converting it first: np.float64(0.5).
 
 
 def write_book(folder: Path) -> None:
+    course = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
     config = {
         "title": "Broken on purpose",
         "only_build_toc_files": True,
@@ -56,10 +57,7 @@ def write_book(folder: Path) -> None:
         "sphinx": {
             "local_extensions": {"unique_scripts": str(ROOT / "_ext")},
             "config": {
-                key: yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"][
-                    "config"
-                ][key]
-                for key in ("mathjax_path", "mathjax3_config", "html_context")
+                key: course[key] for key in ("mathjax_path", "mathjax3_config", "html_context")
             }
             | {"html_extra_path": [str(ROOT / "_vendor")]},
         },

@@ -7,13 +7,12 @@ page or anchor fails the page's test. Screenshots are written to _build/screensh
 """
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import matplotlib.image
 import pytest
 import yaml
-from sitecheck import check_site, search, toc_pages
+from sitecheck import check_site, read_static_page, search, toc_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
@@ -93,25 +92,9 @@ def test_search_finds_nothing_for_a_word_that_is_not_there():
     assert search(SITE, "zyzzyva") == []
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.hrefs.extend(value for name, value in attrs if name == "href")
-
-
-def page_links(page):
-    parser = _Links()
-    parser.feed((SITE / page).read_text(encoding="utf-8"))
-    return parser.hrefs
-
-
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_notebook_page_has_launch_download_and_repository_buttons(page):
-    hrefs = page_links(page)
+    hrefs = read_static_page(SITE / page).hrefs
     repo = CONFIG["repository"]["url"]
     owner_name = repo.removeprefix("https://github.com/")
     notebook = page.replace(".html", ".ipynb")
