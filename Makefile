@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
 # MathJax is served by the built site itself, so that math is typeset without a network.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _vendor/mathjax/tex-mml-chtml.js
@@ -16,7 +15,7 @@ export PYTHONHASHSEED := 0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help install mathjax browser linkcheck test-site book book-student notebooks lint format pytest nbval build-strict test bench clean
+.PHONY: help install lock mathjax browser linkcheck test-site book book-student notebooks lint format pytest nbval build-strict test bench clean
 
 help:
 	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
@@ -25,17 +24,50 @@ help:
 	@echo "make test-site - build the book, then check every page in headless Chromium"
 	@echo "make linkcheck - check the external links of the book (needs the internet)"
 	@echo "make book-student - the same website with the exercise solutions hidden, in _build/student"
+	@echo "make lock   - regenerate $(LOCK) after changing dependencies (UPGRADE=1: newest releases)"
 	@echo "make notebooks - re-execute every notebook in place (outputs are committed)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
 	@echo "make bench  - benchmarks (the lambda x fold sweep against sequential Keras fits)"
 	@echo "make clean  - remove _build and caches (keeps $(VENV))"
 
-$(STAMP): pyproject.toml
+# Every package is installed at the exact version, with the hashes, recorded in the lock: the
+# committed notebook outputs belong to that set. LOCKED=0 installs the newest releases that
+# pyproject.toml allows instead (the weekly CI job that looks for drift). `uv` installs; its own
+# version and hashes are the ones in the lock.
+LOCK       := requirements-lock.txt
+LOCKED     ?= 1
+STAMP      := $(VENV)/.installed-$(if $(filter 1,$(LOCKED)),lock,newest)
+UV         := $(BIN)/uv
+UV_PIP     := $(UV) pip --quiet
+UV_TARGET  := --python $(BIN)/python
+
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	awk '/^uv==/ {p = 1; print; next} p && /^    --hash/ {print; next} {p = 0}' $(LOCK) \
+	  > $(VENV)/uv-lock.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv-lock.txt
+	rm -f $(VENV)/.installed-*
+ifeq ($(LOCKED),1)
+	$(UV_PIP) sync $(UV_TARGET) --require-hashes $(LOCK)
+	$(UV_PIP) install $(UV_TARGET) --no-deps -e .
+else
+	$(UV_PIP) install $(UV_TARGET) --upgrade -e ".[book,dev]"
+endif
 	touch $(STAMP)
+
+ifneq ($(LOCKED),1)
+# tests/test_install.py then skips its check that the environment is the lock.
+export REGKIT_UNLOCKED := 1
+endif
+
+# Regenerate the lock after changing the dependencies in pyproject.toml: pins that still satisfy
+# them are kept; UPGRADE=1 moves every package to its newest release. Then run `make notebooks`
+# and review the diff of the outputs before committing both.
+lock: $(STAMP)
+	$(UV) pip compile pyproject.toml --quiet --universal --fork-strategy fewest \
+	  --python-version 3.11 --extra book --extra dev --generate-hashes \
+	  $(if $(filter 1,$(UPGRADE)),--upgrade) -o $(LOCK)
 
 install: $(STAMP)
 
@@ -81,19 +113,20 @@ notebooks: $(STAMP)
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests chapters benchmarks _ext
-	$(BIN)/ruff format --check lib tests chapters benchmarks _ext
+	$(BIN)/ruff check lib tests chapters benchmarks _ext .ci
+	$(BIN)/ruff format --check lib tests chapters benchmarks _ext .ci
 
 format: $(STAMP)
-	$(BIN)/ruff format lib tests chapters benchmarks
-	$(BIN)/ruff check --fix lib tests chapters benchmarks
+	$(BIN)/ruff format lib tests chapters benchmarks _ext .ci
+	$(BIN)/ruff check --fix lib tests chapters benchmarks _ext .ci
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile --ignore=tests/site
+	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=300 \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg -q $(NOTEBOOKS)
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -q \
+	  $(if $(NBVAL_REPORT),--junitxml=$(NBVAL_REPORT)) $(NOTEBOOKS)
 
 # The strict build of `make test` renders the committed outputs, which nbval has compared with
 # a fresh run just before, instead of executing every notebook a second time; `make book`

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import types
-from importlib.metadata import metadata, requires
+from importlib.metadata import metadata
 from pathlib import Path
 
 import matplotlib.image
@@ -21,13 +21,13 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 SPHINX = CONFIG["sphinx"]["config"]
 NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+NEWEST = ROOT / ".github" / "workflows" / "newest.yml"
 
 
 def read_notebook(path):
@@ -64,24 +64,15 @@ def test_launch_buttons_for_colab_and_binder():
 # --- Binder -----------------------------------------------------------------------------------
 
 
-def _requirement_key(line):
-    requirement = Requirement(line)
-    return canonicalize_name(requirement.name), requirement.specifier
-
-
-def _binder_requirements():
-    lines = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
-
-
-def test_binder_requirements_are_the_project_dependencies():
-    # The installed metadata is built from pyproject.toml; extras (dev, gpu) are not for Binder.
-    declared = [r for r in requires("regkit") if "extra ==" not in r]
-    binder = _binder_requirements()
-    assert sorted(map(_requirement_key, binder), key=str) == sorted(
-        map(_requirement_key, declared), key=str
+def test_binder_installs_the_lock():
+    requirements = ROOT / "binder" / "requirements.txt"
+    lines = requirements.read_text(encoding="utf-8").splitlines()
+    commands = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert commands == ["-r ../requirements-lock.txt"]
+    # pip reads a nested requirements file relative to the file that names it.
+    assert (requirements.parent / "../requirements-lock.txt").resolve() == ROOT / (
+        "requirements-lock.txt"
     )
-    assert len(binder) == len(declared)
 
 
 def test_binder_python_satisfies_requires_python_and_matches_ci():
@@ -210,8 +201,9 @@ def validate_workflow(path):
     )
 
 
-def test_workflow_is_valid_for_github_actions():
-    result = validate_workflow(WORKFLOW)
+@pytest.mark.parametrize("path", [WORKFLOW, NEWEST], ids=lambda p: p.name)
+def test_workflow_is_valid_for_github_actions(path):
+    result = validate_workflow(path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -221,8 +213,8 @@ def test_workflow_validation_rejects_a_broken_workflow(tmp_path):
     assert validate_workflow(broken).returncode != 0
 
 
-def load_workflow():
-    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def load_workflow(path=WORKFLOW):
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     # YAML 1.1 reads the key `on` as True.
     workflow["on"] = workflow.pop(True)
     return workflow
@@ -249,3 +241,26 @@ def test_workflow_deploys_the_built_site_to_pages_from_main_only():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_the_main_workflow_installs_from_the_lock():
+    job = load_workflow()["jobs"]["test"]
+    assert "LOCKED" not in job.get("env", {})  # the Makefile's default: the lock
+
+
+def test_newest_releases_run_weekly_and_on_demand_without_the_lock():
+    workflow = load_workflow(NEWEST)
+    assert "workflow_dispatch" in workflow["on"]
+    (schedule,) = workflow["on"]["schedule"]
+    _minute, _hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+    job = workflow["jobs"]["newest"]
+    assert job["env"]["LOCKED"] == "0"
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "make install" in runs
+    assert any(run.startswith("make test NBVAL_REPORT=") for run in runs)
+    report = next(run for run in runs if run.startswith("make test")).split("=")[1]
+    drift_steps = [step for step in job["steps"] if ".ci/drift.py" in step.get("run", "")]
+    assert [step["run"].split()[2] for step in drift_steps] == ["versions", "outputs"]
+    assert report in drift_steps[1]["run"] and drift_steps[1]["if"] == "always()"
+    assert all("GITHUB_STEP_SUMMARY" in step["run"] for step in drift_steps)

@@ -178,6 +178,20 @@ def test_strategy_devices_of_a_one_device_strategy():
     assert devices == ["/job:localhost/replica:0/task:0/device:CPU:0"]
 
 
+def test_check_single_machine_accepts_one_machine_strategies():
+    tf = import_tensorflow()
+    default = tf.distribute.get_strategy()
+    assert regkit.check_single_machine(default) is default
+    one_device = tf.distribute.OneDeviceStrategy("/cpu:0")
+    assert regkit.check_single_machine(one_device) is one_device
+
+
+@pytest.mark.parametrize("bad", [None, "mirrored", 2])
+def test_check_single_machine_rejects_what_is_not_a_strategy(bad):
+    with pytest.raises(TypeError, match=r"strategy must be a tf\.distribute\.Strategy"):
+        regkit.check_single_machine(bad)
+
+
 def test_strategy_devices_of_the_default_strategy():
     assert len(regkit.strategy_devices(tf.distribute.get_strategy())) >= 1
 

@@ -150,6 +150,7 @@ from .sweep import (
 )
 from .training import (
     TrainingResult,
+    check_single_machine,
     choose_devices,
     select_strategy,
     strategy_devices,
@@ -177,6 +178,7 @@ __all__ = [
     "bias_variance_checks",
     "build_mlp",
     "capacity_curve",
+    "check_single_machine",
     "choose_devices",
     "constrained_checks",
     "constrained_minimizer",

@@ -23,6 +23,7 @@ import numpy as np
 
 from ._tf import import_tensorflow
 from ._validation import as_float_array, check_count, check_kind, check_scalar
+from .training import check_single_machine, select_strategy
 
 __all__ = [
     "OPTIMIZERS",
@@ -203,7 +204,8 @@ def sweep(
     epochs, batch_size, seed : int
     strategy : tf.distribute.Strategy, optional
         Defaults to :func:`regkit.select_strategy`. With several replicas, every batch is
-        split between them and their gradients are summed.
+        split between them and their gradients are summed. One machine only (see
+        :func:`regkit.check_single_machine`).
 
     Returns
     -------
@@ -305,7 +307,7 @@ def train_stack(
         batch_schedule(_rows(rows, y.size, "train_rows", 1), epochs, batch_size, [seed, m])
         for m, rows in enumerate(train_rows)
     ]
-    strategy = strategy if strategy is not None else _select_strategy()
+    strategy = select_strategy() if strategy is None else check_single_machine(strategy)
     replicas = strategy.num_replicas_in_sync
     # With several replicas each takes an equal slice of every batch; pad with masked rows.
     batches = _pad_schedules(schedules, math.ceil(batch_size / replicas) * replicas)
@@ -553,12 +555,6 @@ def _keras_optimizer(keras, name, learning_rate, weight_decay):
     optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
     optimizer.exclude_from_weight_decay(var_names=["bias"])
     return optimizer
-
-
-def _select_strategy():
-    from .training import select_strategy
-
-    return select_strategy()
 
 
 def _pad_schedules(schedules, batch_size):

@@ -17,7 +17,13 @@ from ._tf import import_tensorflow
 from ._validation import as_float_array, check_count, check_kind, check_lam, check_scalar
 from .models import build_mlp
 
-__all__ = ["TrainingResult", "choose_devices", "select_strategy", "train"]
+__all__ = [
+    "TrainingResult",
+    "check_single_machine",
+    "choose_devices",
+    "select_strategy",
+    "train",
+]
 
 logger = logging.getLogger("regkit")
 
@@ -101,6 +107,50 @@ def select_strategy(prefer=None):
     else:
         strategy = tf.distribute.OneDeviceStrategy(devices[0])
     logger.info("regkit trains on %s", ", ".join(strategy_devices(strategy)))
+    return strategy
+
+
+def check_single_machine(strategy):
+    """Return ``strategy`` if all its replicas are on this machine; raise otherwise.
+
+    Keras 3's ``fit`` (3.15 with TensorFlow 2.21) fails under a
+    ``tf.distribute.MultiWorkerMirroredStrategy`` whose cluster has more than one worker: it
+    reduces a whole ``(x, y)`` batch across workers to build the model symbolically, which
+    ``Strategy.reduce`` does not support for nested values, and its loss and metric
+    aggregation then fails too. ``tests/test_multiworker.py`` runs plain Keras on two local
+    workers to show both, so that a release that fixes them is noticed. Until then the course
+    trains on one machine (any number of GPUs through ``MirroredStrategy``).
+
+    Parameters
+    ----------
+    strategy : tf.distribute.Strategy
+
+    Returns
+    -------
+    tf.distribute.Strategy
+        The same object.
+
+    Raises
+    ------
+    TypeError
+        If ``strategy`` is not a ``tf.distribute.Strategy``.
+    ValueError
+        If its cluster has more than one worker.
+    """
+    tf = import_tensorflow()
+    if not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(
+            f"strategy must be a tf.distribute.Strategy; got {type(strategy).__name__}"
+        )
+    resolver = getattr(strategy, "cluster_resolver", None)
+    spec = resolver.cluster_spec() if resolver is not None else None
+    workers = spec.num_tasks("worker") if spec is not None and "worker" in spec.jobs else 1
+    if workers > 1:
+        raise ValueError(
+            f"strategy spans {workers} workers; regkit trains on one machine only, because "
+            "Keras 3's fit fails under a multi-worker MultiWorkerMirroredStrategy. Use "
+            "MirroredStrategy (several GPUs of one machine) or the default strategy."
+        )
     return strategy
 
 
@@ -192,7 +242,8 @@ def train(
     epochs : int, default 10
     batch_size : int, default 32
     strategy : tf.distribute.Strategy, optional
-        Defaults to :func:`select_strategy`.
+        Defaults to :func:`select_strategy`. Must compute on this machine alone (see
+        :func:`check_single_machine`).
     verbose : int or "auto", optional
         Keras's progress display; by default "auto" (a progress bar) in an interactive
         session and 0 (silent) under pytest or when stdout is not a terminal.
@@ -229,7 +280,7 @@ def train(
         )
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
-    strategy = select_strategy() if strategy is None else strategy
+    strategy = select_strategy() if strategy is None else check_single_machine(strategy)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     with strategy.scope():
