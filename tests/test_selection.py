@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from keras_reference import train_alone
 
 import regkit
 
@@ -173,7 +174,7 @@ def test_refit_equals_keras_trained_alone_on_all_rows(validated, digits):
     # the bare seed, the same stream as [SEED, 0]), batches of model index 0.
     x, y, _, _ = digits
     init = regkit.initial_weights(64, HIDDEN, 10, SEED)
-    weights, _ = regkit.train_alone(
+    weights, _ = train_alone(
         x, y, np.arange(len(x)), validated.chosen_lam, init, seed=[SEED, 0], **TRAINING
     )
     assert [w.shape for w in validated.weights] == [w.shape for w in weights]

@@ -27,6 +27,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from keras_reference import train_alone
 
 import regkit
 from regkit.sweep import OPTIMIZERS
@@ -123,7 +124,7 @@ def equivalence_run(optimizer, penalty):
         x, y, list(STACK_ROWS), held_out, list(STACK_LAMS), inits, seed=SEED, **options
     )
     alone = [
-        regkit.train_alone(x, y, rows, lam, init, seed=[SEED, m], **options)
+        train_alone(x, y, rows, lam, init, seed=[SEED, m], **options)
         for m, (rows, lam, init) in enumerate(zip(STACK_ROWS, STACK_LAMS, inits, strict=True))
     ]
     return inits, stacked, alone
@@ -188,7 +189,7 @@ def test_short_model_is_untouched_by_the_extra_steps_of_its_neighbours():
     )
     single = regkit.train_stack(x, y, [short], [short[:0]], [0.1], [init], **options)
     options.pop("seed")
-    reference, losses = regkit.train_alone(x, y, short, 0.1, init, seed=[SEED, 0], **options)
+    reference, losses = train_alone(x, y, short, 0.1, init, seed=[SEED, 0], **options)
     assert max_abs_gap(model_weights(pair, 0), model_weights(single, 0)) <= FLOAT32_TOL
     assert max_abs_gap(model_weights(pair, 0), reference) <= FLOAT32_TOL
     assert max_rel_gap(pair.loss[0], losses) <= FLOAT32_TOL
@@ -251,9 +252,7 @@ def test_sweep_model_equals_keras_trained_alone_on_the_other_folds(swept, fold_o
     init = regkit.initial_weights(64, (16,), 10, [SWEEP_SEED, f])
     options = {key: v for key, v in SWEEP_OPTIONS.items() if key not in ("hidden", "seed")}
     rows = np.flatnonzero(fold_of != f)
-    weights, losses = regkit.train_alone(
-        x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, m], **options
-    )
+    weights, losses = train_alone(x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, m], **options)
     assert max_abs_gap(model_weights(swept, m), weights) <= FLOAT32_TOL
     assert max_rel_gap(swept.loss[m], losses) <= FLOAT32_TOL
 

@@ -82,6 +82,7 @@ from .keras_checks import (
     softmax_cross_entropy,
 )
 from .models import build_mlp, keras_regularizer
+from .notebook import short_tracebacks
 from .objectives import data_loss, data_loss_grad, objective, objective_grad, source_gradient
 from .overfitting import (
     CurveProblem,
@@ -145,7 +146,6 @@ from .sweep import (
     initial_weights,
     stratified_folds,
     sweep,
-    train_alone,
     train_stack,
 )
 from .training import (
@@ -263,6 +263,7 @@ __all__ = [
     "select_strategy",
     "sgd_weight_decay",
     "shift_images",
+    "short_tracebacks",
     "shrinkage_checks",
     "shrinkage_factors",
     "sign_changes",
@@ -280,7 +281,6 @@ __all__ = [
     "sweep",
     "sweep_summary",
     "train",
-    "train_alone",
     "train_stack",
     "weight_decay_checks",
     "zero_entry_points",

@@ -9,8 +9,8 @@ so the overhead is paid once per step for the whole grid.
 Each model sees exactly what it would see if trained alone: its own training rows, in its own
 shuffled order (:func:`batch_schedule`), the same initial weights (:func:`initial_weights`),
 the same loss (mean cross-entropy of the batch plus the course's penalty on the kernels) and the
-same optimizer arithmetic as Keras's ``SGD``, ``Adam`` and ``AdamW``. :func:`train_alone`
-trains one model that way with Keras itself, which the tests use as the reference.
+same optimizer arithmetic as Keras's ``SGD``, ``Adam`` and ``AdamW``. The tests train each
+model that way with Keras itself (``tests/keras_reference.py``) and compare.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ __all__ = [
     "initial_weights",
     "stratified_folds",
     "sweep",
-    "train_alone",
     "train_stack",
 ]
 
@@ -498,63 +497,6 @@ class _Engine:
                     )
                 )
             variable.assign(tf.where(gate, variable - update, variable))
-
-
-def train_alone(
-    x,
-    y,
-    train_rows,
-    lam,
-    init,
-    *,
-    penalty="l2",
-    num_classes=10,
-    optimizer="adam",
-    learning_rate=1e-3,
-    weight_decay=0.0,
-    epochs=30,
-    batch_size=64,
-    seed=(0, 0),
-):
-    """Train one model with Keras on the batches a stacked model would see; the reference.
-
-    Builds :func:`regkit.build_mlp` with the same layers, sets ``init``, and calls
-    ``model.fit`` once per epoch on the rows of ``batch_schedule(train_rows, epochs,
-    batch_size, seed)`` in order (``shuffle=False``), with Keras's ``SGD``, ``Adam`` or
-    ``AdamW`` (decay excluded from biases).
-
-    Returns
-    -------
-    (list of numpy.ndarray, numpy.ndarray)
-        Final weights and the per-epoch training loss that Keras reports.
-    """
-    from .models import build_mlp
-
-    keras = import_tensorflow().keras
-    x, y = _features(x, "x"), _labels(y, "y")
-    hidden = tuple(w.shape[1] for w in init[0:-2:2])
-    model = build_mlp(x.shape[1], hidden, num_classes, lam, penalty)
-    model.set_weights(init)
-    model.compile(
-        optimizer=_keras_optimizer(keras, optimizer, learning_rate, weight_decay),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
-    losses = []
-    for epoch_batches in batch_schedule(train_rows, epochs, batch_size, seed):
-        order = np.concatenate(epoch_batches)
-        fitted = model.fit(x[order], y[order], batch_size=batch_size, shuffle=False, verbose=0)
-        losses.append(fitted.history["loss"][0])
-    return model.get_weights(), np.asarray(losses)
-
-
-def _keras_optimizer(keras, name, learning_rate, weight_decay):
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate)
-    optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
-    optimizer.exclude_from_weight_decay(var_names=["bias"])
-    return optimizer
 
 
 def _pad_schedules(schedules, batch_size):

@@ -7,6 +7,7 @@ page or anchor fails the page's test. Screenshots are written to _build/screensh
 """
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import matplotlib.image
@@ -110,3 +111,36 @@ def test_notebook_page_has_launch_download_and_repository_buttons(page):
     downloads = [href for href in hrefs if re.search(r"_sources/.*\.ipynb$", href)]
     assert downloads, "no .ipynb download"
     assert (SITE / page).parent.joinpath(downloads[0]).resolve().is_file()
+
+
+class _VisibleText(HTMLParser):
+    """The text of a page outside <script> and <style>."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_pages_show_the_subject_not_the_test_harness(page):
+    if not (SITE / page).is_file():
+        pytest.fail("no site in _build/html: run `make test-site`, which builds it first")
+    html = (SITE / page).read_text(encoding="utf-8")
+    parser = _VisibleText()
+    parser.feed(html)
+    text = "".join(parser.parts)
+    assert "NBVAL" not in text, "nbval markers belong in cell tags"
+    assert "site-packages" not in text, "an error shows library frames"
+    assert str(ROOT) not in text and "ipykernel_" not in text, "a path of the build machine"
+    # Pygments marks the keyword of a visible code cell; claim-guarding asserts are hidden.
+    assert '<span class="k">assert</span>' not in html
