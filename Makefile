@@ -57,7 +57,7 @@ endif
 	touch $(STAMP)
 
 ifneq ($(LOCKED),1)
-# tests/test_install.py then skips its check that the environment is the lock.
+# tests/project/test_install.py then skips its check that the environment is the lock.
 export REGKIT_UNLOCKED := 1
 endif
 

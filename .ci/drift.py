@@ -4,7 +4,7 @@
     python .ci/drift.py outputs REPORT.xml   notebook cells whose outputs no longer match
 
 Both print Markdown for the summary of the weekly CI job that installs without the lock
-(`make test LOCKED=0`); tests/test_install.py reads the lock with :func:`read_lock`.
+(`make test LOCKED=0`); tests/project/test_install.py reads the lock with :func:`read_lock`.
 """
 
 from __future__ import annotations

@@ -228,7 +228,7 @@ def empty_keras_home(tmp_path, monkeypatch):
     config.keras_home() for the cache; TensorFlow is normally imported by then, so the module's
     _KERAS_DIR is patched as well as the variable.
     """
-    from regkit._tf import import_tensorflow
+    from regkit.backend import import_tensorflow
 
     import_tensorflow()
     from keras.src.backend import config as keras_config

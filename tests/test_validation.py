@@ -1,8 +1,11 @@
-"""Bad input for every public function: ValueError or TypeError naming the argument.
+"""Bad input: the validators, and that every public function of the numpy core uses them.
 
-Each public function is wrapped in a caller that takes one set of arguments (w, X, y, lam,
-kind, lr) and passes each function the ones it uses; a test replaces one argument by a bad
-value and checks the exception type and message.
+The validators of ``regkit._validation`` are tested directly, with every category of bad value.
+Each public function of :mod:`regkit.core` and of the linear check suites is then wrapped in a
+caller that takes one set of arguments (w, X, y, lam, kind, lr) and passes each function the
+ones it uses; for every argument a function takes, one value of the wrong type must raise
+``TypeError`` and one value of the right type but wrong content ``ValueError``, each naming the
+argument.
 """
 
 import math
@@ -12,6 +15,7 @@ import numpy as np
 import pytest
 
 import regkit
+from regkit import _validation as v
 
 W = np.array([0.5, -1.0, 1.5, -2.0])
 X = np.array(
@@ -25,6 +29,157 @@ X = np.array(
 )
 Y = np.array([1.0, -0.5, 0.25, 2.0, 0.75])
 GOOD = {"w": W, "X": X, "y": Y, "lam": 0.05, "kind": "l2", "lr": 0.1}
+
+
+# The validators ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (-0.1, ValueError, "must be >= 0"),
+        (-1e-300, ValueError, "must be >= 0"),
+        (-math.inf, ValueError, "must be finite"),
+        (math.nan, ValueError, "must be finite"),
+        (math.inf, ValueError, "must be finite"),
+        (np.float64(math.nan), ValueError, "must be finite"),
+        ("0.1", TypeError, "must be a real number"),
+        (True, TypeError, "must be a real number"),
+        (None, TypeError, "must be a real number"),
+        ([0.1], TypeError, "must be a real number"),
+        (np.array([0.1]), TypeError, "must be a real number"),
+        (0.1j, TypeError, "must be a real number"),
+    ],
+)
+def test_check_scalar_rejects(value, error, message):
+    with pytest.raises(error, match=f"strength {message}"):
+        v.check_scalar(value, "strength")
+
+
+@pytest.mark.parametrize("value", [np.float32(0.5), np.int64(1), np.array(0.25), 2, 0])
+def test_check_scalar_accepts_numpy_and_integer_scalars(value):
+    result = v.check_scalar(value, "lam")
+    assert type(result) is float and result == float(value)
+
+
+def test_check_scalar_positive_rejects_zero():
+    with pytest.raises(ValueError, match=r"lr must be > 0; got 0\.0"):
+        v.check_scalar(0, "lr", positive=True)
+
+
+def test_check_positive_lam_names_the_caller():
+    with pytest.raises(ValueError, match="lam must be > 0 for ridge_checks"):
+        v.check_positive_lam(0.0, "ridge_checks")
+    assert v.check_positive_lam(0.5, "ridge_checks") == 0.5
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ("l3", ValueError, r"kind must be one of \('l1', 'l2'\); got 'l3'"),
+        ("L1", ValueError, "kind must be one of"),
+        ("", ValueError, "kind must be one of"),
+        (None, TypeError, r"kind must be a string, one of \('l1', 'l2'\)"),
+        (1, TypeError, "kind must be a string"),
+        (("l1",), TypeError, "kind must be a string"),
+    ],
+)
+def test_check_kind_rejects(value, error, message):
+    with pytest.raises(error, match=message):
+        v.check_kind(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (-1, ValueError, "steps must be >= 0"),
+        (2.5, TypeError, "steps must be an integer"),
+        (True, TypeError, "steps must be an integer"),
+        ("3", TypeError, "steps must be an integer"),
+    ],
+)
+def test_check_count_rejects(value, error, message):
+    with pytest.raises(error, match=message):
+        v.check_count(value, "steps")
+
+
+def test_check_count_minimum():
+    with pytest.raises(ValueError, match="steps must be >= 10; got 9"):
+        v.check_count(9, "steps", minimum=10)
+    assert v.check_count(np.int64(10), "steps", minimum=10) == 10
+
+
+@pytest.mark.parametrize(
+    ("value", "ndim", "error", "message"),
+    [
+        ("abc", None, TypeError, "a must be an array of numbers"),
+        (None, None, TypeError, "a must be an array of numbers"),
+        ([["a", "b"]], None, TypeError, "a must be an array of numbers"),
+        ([1.0, "x"], None, TypeError, "a must be an array of numbers"),
+        ({"a": 1}, None, TypeError, "a must be an array of numbers"),
+        ([1 + 1j, 2], None, TypeError, "a must be an array of real numbers"),
+        ([[1.0, 2.0], [3.0]], None, ValueError, "a must be a rectangular array"),
+        ([1.0, math.nan], None, ValueError, "a must contain only finite values"),
+        ([1.0, math.inf], None, ValueError, "a must contain only finite values"),
+        ([-math.inf], None, ValueError, "a must contain only finite values"),
+        ([], None, ValueError, r"a must not be empty; got shape \(0,\)"),
+        (np.ones((0, 4)), 2, ValueError, "a must not be empty"),
+        (2.0, None, ValueError, "a must be an array with at least one dimension"),
+        ([1.0, 2.0], 2, ValueError, r"a must be a matrix \(2-D\); got shape \(2,\)"),
+        ([[1.0]], 1, ValueError, r"a must be a vector \(1-D\); got shape \(1, 1\)"),
+        (np.ones((1, 1, 1)), 2, ValueError, r"a must be a matrix \(2-D\)"),
+    ],
+)
+def test_as_float_array_rejects(value, ndim, error, message):
+    with pytest.raises(error, match=message):
+        v.as_float_array(value, "a", ndim=ndim)
+
+
+def test_as_float_array_returns_a_float64_copy_of_integers():
+    result = v.as_float_array([1, 2, 3], "a", ndim=1)
+    assert result.dtype == np.float64 and result.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_check_data_names_both_shapes_when_rows_differ():
+    with pytest.raises(ValueError, match="same number of rows") as error:
+        v.check_data(np.ones((5, 4)), np.ones(3))
+    assert "(5, 4)" in str(error.value) and "(3,)" in str(error.value)
+
+
+def test_check_problem_names_both_shapes_when_w_does_not_fit():
+    with pytest.raises(ValueError, match="one entry per column of X") as error:
+        v.check_problem(np.ones(3), X, Y)
+    assert "(3,)" in str(error.value) and "(5, 4)" in str(error.value)
+
+
+def test_check_callable():
+    with pytest.raises(TypeError, match="grad must be callable; got int"):
+        v.check_callable(3, "grad")
+    assert v.check_callable(len, "grad") is len
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "error", "message"),
+    [
+        (np.zeros(4), np.zeros(4, dtype=int), ValueError, "x must be a matrix"),
+        (np.zeros((4, 2)), np.zeros((4, 1), dtype=int), ValueError, "y must be a vector"),
+        (np.zeros((4, 2)), np.zeros(4), TypeError, "y must hold integer class labels"),
+        (np.zeros((4, 2)), np.zeros(3, dtype=int), ValueError, "same number of examples"),
+        (np.zeros((4, 2)), np.array([0, 1, 2, 3]), ValueError, r"labels in 0..2"),
+        (np.zeros((4, 2)), np.array([0, -1, 1, 1]), ValueError, r"labels in 0..2"),
+    ],
+)
+def test_check_classification_data_rejects(x, y, error, message):
+    with pytest.raises(error, match=message):
+        v.check_classification_data(x, y, 3)
+
+
+def test_check_classification_data_returns_float32_and_int64():
+    x, y = v.check_classification_data(np.zeros((2, 3)), np.array([0, 1], dtype=np.int8), 2)
+    assert x.dtype == np.float32 and y.dtype == np.int64
+
+
+# Every public function of the numpy core uses them --------------------------------------------
 
 CALLERS = {
     "penalty": (lambda a: regkit.penalty(a["w"], a["lam"], a["kind"]), "w lam kind"),
@@ -86,12 +241,44 @@ CALLERS = {
         "X y lam",
     ),
     "step_size_checks": (lambda a: regkit.step_size_checks(a["X"], a["y"], a["lam"]), "X y lam"),
+    "constrained_minimizer": (
+        lambda a: regkit.constrained_minimizer(a["X"], a["y"], a["lam"] + 0.5, a["kind"]),
+        "X y kind",
+    ),
+    "shrinkage_factors": (lambda a: regkit.shrinkage_factors(a["X"], a["lam"]), "X lam"),
+    "effective_dof": (lambda a: regkit.effective_dof(a["X"], a["lam"]), "X lam"),
+    "ridge_condition_number": (
+        lambda a: regkit.ridge_condition_number(a["X"], a["lam"]),
+        "X lam",
+    ),
+    "ridge_bias_variance": (
+        lambda a: regkit.ridge_bias_variance(a["X"], a["w"], a["lam"], 0.1),
+        "w X lam",
+    ),
+    "refit_ridge": (
+        lambda a: regkit.refit_ridge(a["X"], a["w"], [a["lam"]], 0.1, draws=3),
+        "w X",
+    ),
 }
+
 
 ARGUMENT_NAMES = {
     ("soft_threshold", "w"): "z",
     ("soft_threshold", "lam"): "threshold",
     ("gradient_descent", "w"): "w0",
+    ("ridge_bias_variance", "w"): "w_true",
+    ("refit_ridge", "w"): "w_true",
+}
+
+# One bad value per argument and category: (value of the right type with wrong content,
+# value of the wrong type).
+BAD = {
+    "w": (np.array([0.5, np.nan, 1.5, -2.0]), "abc"),
+    "X": (X[0], None),
+    "y": (np.ones(3), "abc"),
+    "lam": (-0.1, "0.1"),
+    "kind": ("l3", None),
+    "lr": (0.0, "0.1"),
 }
 
 
@@ -100,196 +287,66 @@ def call(name, **bad):
     return function({**GOOD, **bad})
 
 
-def argument_name(function, slot):
-    return ARGUMENT_NAMES.get((function, slot), slot)
+def uses(name):
+    return CALLERS[name][1].split()
 
 
-def functions_using(slot):
-    return [name for name, (_, uses) in CALLERS.items() if slot in uses.split()]
-
-
-LINEAR_MODEL_FUNCTIONS = [f for f in functions_using("w") if f in functions_using("X")]
-
-
-def slot_function_pairs(slots):
+def argument_pairs():
     return [
-        pytest.param(slot, function, id=f"{slot}-{function}")
-        for slot in slots
-        for function in functions_using(slot)
+        pytest.param(name, slot, id=f"{name}-{slot}") for name in CALLERS for slot in uses(name)
     ]
 
 
 @pytest.mark.parametrize(
-    "module", [regkit.penalties, regkit.objectives, regkit.derivatives, regkit.solvers]
+    "module",
+    [
+        regkit.core.penalties,
+        regkit.core.objectives,
+        regkit.core.derivatives,
+        regkit.core.solvers,
+        regkit.core.spectral,
+    ],
 )
-def test_every_public_function_of_the_core_modules_has_a_caller(module):
+def test_every_public_function_of_the_core_has_a_caller(module):
     functions = {name for name in module.__all__ if not isinstance(getattr(module, name), type)}
     assert functions <= set(CALLERS)
 
 
-@pytest.mark.parametrize("function", list(CALLERS))
-def test_valid_arguments_are_accepted(function):
-    call(function)
+@pytest.mark.parametrize("name", list(CALLERS))
+def test_valid_arguments_give_finite_results(name):
+    result = call(name)
+    if isinstance(result, regkit.CheckTable):
+        assert result.all_passed, [check.claim for check in result.failures()]
+    elif isinstance(result, regkit.Check):
+        assert result.passed, result.claim
+    elif callable(result):  # l1_prox returns the proximal step
+        assert np.all(np.isfinite(result(W, 0.1)))
+    else:
+        values = result if isinstance(result, tuple) else (result,)
+        assert all(np.all(np.isfinite(np.asarray(value, dtype=float))) for value in values)
 
 
-@pytest.mark.parametrize("value", [-0.1, -1e-300, -math.inf])
-@pytest.mark.parametrize("function", functions_using("lam"))
-def test_negative_lam_raises(function, value):
-    name = argument_name(function, "lam")
-    expected = "finite" if math.isinf(value) else ">= 0"
-    with pytest.raises(ValueError, match=f"{name} must be {expected}"):
-        call(function, lam=value)
+@pytest.mark.parametrize(("name", "slot"), argument_pairs())
+def test_a_bad_value_raises_value_error_naming_the_argument(name, slot):
+    argument = ARGUMENT_NAMES.get((name, slot), slot)
+    with pytest.raises(ValueError, match=rf"\b{argument}\b"):
+        call(name, **{slot: BAD[slot][0]})
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, np.float64(math.nan)])
-@pytest.mark.parametrize("function", functions_using("lam"))
-def test_non_finite_lam_raises(function, value):
-    name = argument_name(function, "lam")
-    with pytest.raises(ValueError, match=f"{name} must be finite"):
-        call(function, lam=value)
+@pytest.mark.parametrize(("name", "slot"), argument_pairs())
+def test_a_value_of_the_wrong_type_raises_type_error_naming_the_argument(name, slot):
+    argument = ARGUMENT_NAMES.get((name, slot), slot)
+    with pytest.raises(TypeError, match=rf"\b{argument}\b"):
+        call(name, **{slot: BAD[slot][1]})
 
 
-@pytest.mark.parametrize("value", ["0.1", True, False, None, [0.1], np.array([0.1]), 0.1j])
-@pytest.mark.parametrize("function", functions_using("lam"))
-def test_lam_of_wrong_type_raises_type_error(function, value):
-    name = argument_name(function, "lam")
-    with pytest.raises(TypeError, match=f"{name} must be a real number"):
-        call(function, lam=value)
-
-
-@pytest.mark.parametrize("value", [np.float32(0.5), np.int64(1), np.array(0.25), 2])
-@pytest.mark.parametrize(
-    "function", [f for f in functions_using("lam") if f != "source_descent_checks"]
-)
-def test_lam_accepts_numpy_and_integer_scalars(function, value):
-    call(function, lam=value)
-
-
-@pytest.mark.parametrize("value", [np.float32(0.05), np.array(0.025)])
-def test_source_descent_checks_accept_numpy_scalars(value):
-    call("source_descent_checks", lam=value)
+# Arguments particular to one function ---------------------------------------------------------
 
 
 def test_source_descent_checks_need_lam_below_half_the_lipschitz_constant():
     half = regkit.lipschitz_constant(X) / 2
     with pytest.raises(ValueError, match="lam must be < L/2"):
         call("source_descent_checks", lam=1.01 * half)
-
-
-@pytest.mark.parametrize("value", ["l3", "L1", "", "ridge"])
-@pytest.mark.parametrize("function", functions_using("kind"))
-def test_unknown_kind_raises_and_lists_the_kinds(function, value):
-    with pytest.raises(ValueError, match=r"kind must be one of \('l1', 'l2'\)"):
-        call(function, kind=value)
-
-
-@pytest.mark.parametrize("value", [None, 1, ("l1",)])
-@pytest.mark.parametrize("function", functions_using("kind"))
-def test_kind_of_wrong_type_raises_type_error(function, value):
-    with pytest.raises(TypeError, match=r"kind must be a string, one of \('l1', 'l2'\)"):
-        call(function, kind=value)
-
-
-@pytest.mark.parametrize("function", functions_using("y"))
-def test_rows_of_design_and_targets_must_match(function):
-    with pytest.raises(ValueError, match="same number of rows") as error:
-        call(function, X=np.ones((5, 4)), y=np.ones(3))
-    assert "(5, 4)" in str(error.value)
-    assert "(3,)" in str(error.value)
-
-
-@pytest.mark.parametrize("function", LINEAR_MODEL_FUNCTIONS)
-def test_w_must_match_the_columns_of_the_design(function):
-    with pytest.raises(ValueError, match="one entry per column of X") as error:
-        call(function, w=np.ones(3))
-    assert "(3,)" in str(error.value)
-    assert "(5, 4)" in str(error.value)
-
-
-@pytest.mark.parametrize("empty", [np.ones((0, 4)), np.ones((5, 0)), np.ones((0, 0))])
-@pytest.mark.parametrize("function", functions_using("X"))
-def test_empty_design_raises(function, empty):
-    with pytest.raises(ValueError, match="X must not be empty"):
-        call(function, X=empty, y=np.ones(empty.shape[0]))
-
-
-@pytest.mark.parametrize("function", functions_using("y"))
-def test_empty_y_raises(function):
-    with pytest.raises(ValueError, match="y must not be empty"):
-        call(function, y=np.array([]))
-
-
-@pytest.mark.parametrize("function", functions_using("w"))
-def test_empty_w_raises(function):
-    name = argument_name(function, "w")
-    with pytest.raises(ValueError, match=f"{name} must not be empty"):
-        call(function, w=[])
-
-
-@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
-@pytest.mark.parametrize(("slot", "function"), slot_function_pairs(["w", "X", "y"]))
-def test_non_finite_entries_raise(slot, function, bad):
-    value = np.array(GOOD[slot], dtype=float)
-    value.flat[1] = bad
-    name = argument_name(function, slot)
-    with pytest.raises(ValueError, match=f"{name} must contain only finite values"):
-        call(function, **{slot: value})
-
-
-@pytest.mark.parametrize(
-    "bad_X",
-    [
-        pytest.param(X[0], id="vector"),
-        pytest.param(X[None], id="3-D"),
-        pytest.param(np.float64(2.0), id="scalar"),
-    ],
-)
-@pytest.mark.parametrize("function", functions_using("X"))
-def test_design_must_be_a_matrix(function, bad_X):
-    with pytest.raises(ValueError, match=r"X must be a matrix \(2-D\)"):
-        call(function, X=bad_X, y=np.ones(np.shape(bad_X)[0] if np.ndim(bad_X) else 5))
-
-
-@pytest.mark.parametrize("function", functions_using("y"))
-def test_y_must_be_a_vector(function):
-    with pytest.raises(ValueError, match=r"y must be a vector \(1-D\); got shape \(5, 1\)"):
-        call(function, y=Y[:, None])
-
-
-@pytest.mark.parametrize("function", LINEAR_MODEL_FUNCTIONS)
-def test_w_must_be_a_vector_for_a_linear_model(function):
-    with pytest.raises(ValueError, match=r"w must be a vector \(1-D\)"):
-        call(function, w=W[None, :])
-
-
-@pytest.mark.parametrize("value", ["abc", None, [["a", "b"]], [1.0, "x"], {"a": 1}])
-@pytest.mark.parametrize(("slot", "function"), slot_function_pairs(["w", "X", "y"]))
-def test_non_numeric_arrays_raise_type_error(slot, function, value):
-    name = argument_name(function, slot)
-    with pytest.raises(TypeError, match=f"{name} must be an array of numbers"):
-        call(function, **{slot: value})
-
-
-@pytest.mark.parametrize("slot", ["w", "X"])
-def test_complex_arrays_raise_type_error(slot):
-    value = GOOD[slot] + 1j
-    function = "objective" if slot == "w" else "ridge"
-    with pytest.raises(TypeError, match=f"{slot} must be"):
-        call(function, **{slot: value})
-
-
-@pytest.mark.parametrize("value", [0.0, -0.1, -math.inf])
-@pytest.mark.parametrize("function", functions_using("lr"))
-def test_lr_must_be_positive(function, value):
-    with pytest.raises(ValueError, match="lr"):
-        call(function, lr=value)
-
-
-@pytest.mark.parametrize("value", [math.nan, math.inf])
-@pytest.mark.parametrize("function", functions_using("lr"))
-def test_lr_must_be_finite(function, value):
-    with pytest.raises(ValueError, match="lr must be finite"):
-        call(function, lr=value)
 
 
 @pytest.mark.parametrize("reduction", [0.0, 1.0, 2.0, -1e-3])

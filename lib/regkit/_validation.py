@@ -109,3 +109,32 @@ def check_callable(value: object, name: str) -> Callable:
     if not callable(value):
         raise TypeError(f"{name} must be callable; got {type(value).__name__}")
     return value
+
+
+def check_classification_data(x, y, num_classes, x_name="x", y_name="y"):
+    """Validate features and integer labels in ``0..num_classes-1``; return float32, int64."""
+    x = as_float_array(x, x_name, ndim=2).astype(np.float32)
+    labels = np.asarray(y)
+    if labels.ndim != 1:
+        raise ValueError(f"{y_name} must be a vector of integer labels; got shape {labels.shape}")
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{y_name} must hold integer class labels; got dtype {labels.dtype}")
+    if labels.shape[0] != x.shape[0]:
+        raise ValueError(
+            f"{x_name} and {y_name} must have the same number of examples; "
+            f"got {x_name}.shape={x.shape}, {y_name}.shape={labels.shape}"
+        )
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(
+            f"{y_name} must hold labels in 0..{num_classes - 1}; "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    return x, labels.astype(np.int64)
+
+
+def check_positive_lam(lam: object, caller: str) -> float:
+    """Validate a strength that must be > 0 for ``caller`` (a unique minimizer, a comparison)."""
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError(f"lam must be > 0 for {caller}; got 0")
+    return lam

@@ -16,84 +16,15 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-import numpy as np
-
-from . import decay
-from ._tf import import_tensorflow
-from ._validation import check_count, check_lam, check_scalar
-from .checks import Check, CheckTable
-from .data import make_linear_problem
-from .solvers import lasso
+from ._validation import check_count, check_lam
+from .core import conversions as decay
+from .core import mse_keras_l1_coefficient
 
 __all__ = [
     "Convention",
-    "adamw_decay_factor",
-    "conventions_checks",
     "conventions_html",
     "conventions_table",
-    "mse_keras_l1_coefficient",
 ]
-
-# float32 rounding over a few operations, as in regkit.decay.
-EQUAL_TOL = decay.EQUAL_TOL
-
-
-def mse_keras_l1_coefficient(lam):
-    """Return the ``c`` of Keras's ``L1(c)`` for a linear model trained with Keras's ``mse``.
-
-    Keras's ``mse`` is ``(1/m) ||r||**2`` (no half), so the trained objective is
-    ``(1/m) ||r||**2 + c ||w||_1 = 2 * [1/(2m) ||r||**2 + (c/2) ||w||_1]``: the course's L1
-    objective with strength ``c``, doubled, which has the same minimiser. So ``c = lam``.
-
-    Parameters
-    ----------
-    lam : float
-        The course's strength, finite and >= 0.
-
-    Returns
-    -------
-    float
-        ``lam``.
-
-    Examples
-    --------
-    >>> mse_keras_l1_coefficient(0.01)
-    0.01
-    """
-    return check_lam(lam)
-
-
-def adamw_decay_factor(learning_rate, weight_decay):
-    """Return the factor by which ``AdamW`` multiplies every weight at each step.
-
-    Keras's and PyTorch's ``AdamW(learning_rate=lr, weight_decay=wd)`` first shrink each weight,
-    ``w <- w - lr * wd * w = (1 - lr * wd) * w``, then apply Adam's step to the gradient of the
-    loss alone. With ``wd = lam`` the shrink is the one plain gradient descent on the course's
-    L2 objective performs (:func:`regkit.sgd_weight_decay`), but Adam's step is not: an L2
-    penalty's gradient ``lam * w`` would pass through Adam's per-coordinate division by
-    ``sqrt(v) + eps``, the decay does not. There is therefore no ``wd`` for which ``AdamW``
-    minimises the course's penalized objective (Loshchilov & Hutter, 2019).
-
-    Parameters
-    ----------
-    learning_rate : float
-        > 0.
-    weight_decay : float
-        >= 0.
-
-    Returns
-    -------
-    float
-        ``1 - learning_rate * weight_decay``.
-
-    Examples
-    --------
-    >>> adamw_decay_factor(0.01, 0.1)
-    0.999
-    """
-    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
-    weight_decay = check_scalar(weight_decay, "weight_decay")
-    return 1.0 - learning_rate * weight_decay
 
 
 @dataclass(frozen=True)
@@ -249,87 +180,3 @@ _REUSED = (
     "sklearn Ridge(",
     "sklearn Lasso(",
 )
-
-
-def conventions_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, seed=0):
-    """Check every row of :func:`conventions_table`, one check per row, in the table's order.
-
-    Six rows are verified by :func:`regkit.weight_decay_checks` (run once with these
-    arguments; its rows are reused, not re-implemented). The two others:
-
-    * Keras ``mse`` + ``L1(mse_keras_l1_coefficient(lam))``: at the course's L1 minimiser
-      (:func:`regkit.lasso`, float64) on a random 50 x 8 problem, the gradient of Keras's loss
-      (computed by ``GradientTape``) satisfies the optimality conditions of an L1 problem:
-      it is 0 on the non-zero weights and at most ``c`` in magnitude on the zero ones. The
-      largest violation is measured relative to the data gradient at ``w = 0``.
-    * ``AdamW``: one ``keras.optimizers.AdamW`` step with a zero gradient multiplies the
-      weights by :func:`adamw_decay_factor` (relative error). Adam's step is then 0, so what is
-      left is the decay alone; that Adam + L2 differs from ``AdamW`` is checked by
-      :func:`regkit.weight_decay_checks` (Chapter 5).
-
-    Parameters
-    ----------
-    x : array_like, shape (count, features)
-        Classification inputs for the network checks.
-    y : array_like of int, shape (count,)
-    lam : float, default 0.01
-        The course's strength, > 0.
-    learning_rate : float, default 0.05
-    steps : int, default 20
-        Training steps of the SGD comparison, >= 10.
-    seed : int, default 0
-
-    Returns
-    -------
-    CheckTable
-        Eight checks.
-    """
-    reference = decay.weight_decay_checks(
-        x, y, lam=lam, learning_rate=learning_rate, steps=steps, seed=seed
-    )
-    ours = {3: _mse_l1_check(lam, seed), 5: _adamw_check(lam, learning_rate, seed)}
-    checks = []
-    for index, prefix in enumerate(_REUSED):
-        if prefix is None:
-            checks.append(ours[index])
-            continue
-        found = [check for check in reference if check.claim.startswith(prefix)]
-        if len(found) != 1:
-            raise RuntimeError(f"weight_decay_checks has no single row starting {prefix!r}")
-        checks.append(found[0])
-    return CheckTable(checks)
-
-
-def _mse_l1_check(lam, seed):
-    keras = import_tensorflow().keras
-    X, y, _ = make_linear_problem(50, 8, n_informative=3, seed=seed)
-    m = X.shape[0]
-    w = lasso(X, y, lam, tol=1e-12)
-    coefficient = mse_keras_l1_coefficient(lam)
-    gradient = decay.keras_linear_mse_gradient(X, y, w, keras.regularizers.L1(coefficient))
-    # Keras differentiates |w| as sign(w), 0 at w = 0: there the gradient is the data term's.
-    violation = np.where(w != 0, np.abs(gradient), np.maximum(np.abs(gradient) - coefficient, 0))
-    scale = 2 * np.max(np.abs(X.T @ y)) / m  # |gradient of mse| at w = 0, largest entry
-    return Check(
-        "Keras mse + L1(mse_keras_l1_coefficient(lam) = lam): optimality conditions at "
-        "regkit.lasso (largest violation / max|grad| at w = 0)",
-        float(np.max(violation) / scale),
-        EQUAL_TOL,
-    )
-
-
-def _adamw_check(lam, learning_rate, seed):
-    keras = import_tensorflow().keras
-    weights = np.random.default_rng(seed).standard_normal(6).astype(np.float32)
-    variable = keras.Variable(weights)
-    wd = decay.sgd_weight_decay(lam)
-    optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=wd)
-    optimizer.apply_gradients([(np.zeros_like(weights), variable)])
-    expected = adamw_decay_factor(learning_rate, wd) * weights.astype(np.float64)
-    measured = np.asarray(variable.numpy(), dtype=np.float64)
-    return Check(
-        "AdamW(weight_decay=lam), zero gradient: one step multiplies w by "
-        "adamw_decay_factor = 1 - lr*lam (relative error)",
-        float(np.linalg.norm(measured - expected) / np.linalg.norm(expected)),
-        EQUAL_TOL,
-    )

@@ -195,7 +195,7 @@ def load_mnist(path=None, *, timeout=30.0):
 
 
 def _download_mnist(timeout):
-    from ._tf import import_tensorflow
+    from .backend import import_tensorflow
 
     keras = import_tensorflow().keras
     previous = socket.getdefaulttimeout()

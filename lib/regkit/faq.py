@@ -17,13 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ._tf import import_tensorflow
 from ._validation import as_float_array, check_count, check_kind, check_lam, check_scalar
+from .backend import import_tensorflow
 from .checks import Check, CheckTable
-from .keras_checks import softmax_cross_entropy
-from .models import build_mlp
-from .selection import mlp_logits
-from .sweep import stratified_folds
+from .networks import build_mlp, mlp_logits, softmax_cross_entropy, stratified_folds
 
 __all__ = [
     "SOURCE_QUESTIONS",
@@ -626,7 +623,7 @@ def _zero_lam_checks(keras, build, x, y):
 
 
 def _large_lam_checks(build, large_lam, epochs, x, y):
-    from .training import train
+    from .networks import train
 
     tf = import_tensorflow()
     strategy = tf.distribute.get_strategy()

@@ -23,8 +23,8 @@ from numpy.polynomial import legendre
 
 from ._validation import as_float_array, check_count, check_lam, check_scalar
 from .checks import Check, CheckTable, relative_error
-from .keras_checks import cross_entropy
-from .solvers import ridge
+from .core import ridge
+from .networks import cross_entropy
 
 __all__ = [
     "CurveProblem",

@@ -20,9 +20,8 @@ from ._validation import (
     check_lam,
     check_scalar,
 )
-from .checks import Check, CheckTable, lasso_threshold
-from .objectives import objective
-from .solvers import l1_optimality_violation, lasso, ridge
+from .checks import Check, CheckTable
+from .core import l1_optimality_violation, lasso, lasso_threshold, objective, ridge
 
 __all__ = [
     "duplicate_column_checks",

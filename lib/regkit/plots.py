@@ -9,9 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_float_array, check_count, check_data, check_scalar
-from .objectives import data_loss
-from .shrinkage import constrained_minimizer, ridge_condition_number, shrinkage_factors
-from .solvers import ridge
+from .core import (
+    constrained_minimizer,
+    data_loss,
+    ridge,
+    ridge_condition_number,
+    shrinkage_factors,
+)
 
 __all__ = [
     "plot_bias_variance",

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._validation import check_count, check_scalar
 from .checks import Check, CheckTable
-from .selection import mlp_logits
+from .networks import mlp_logits
 
 __all__ = ["balanced_scale", "rescale_layers", "rescaling_checks"]
 

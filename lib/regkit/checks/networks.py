@@ -1,0 +1,545 @@
+"""Weight decay versus an L2 penalty, and the course's ``lam`` in other libraries' units.
+
+The course penalizes a loss ``L(w)`` as ``J(w) = L(w) + (lam/2) * ||w||**2`` (L2) or
+``L(w) + (lam/2) * ||w||_1`` (L1). Libraries spell the same strength differently:
+
+==============================  =============================  ===================
+library, argument               minimizes / does               course's ``lam`` as
+==============================  =============================  ===================
+Keras ``L2(c)``                 adds ``c * sum(W**2)``         ``c = lam / 2``
+Keras ``L1(c)``                 adds ``c * sum(|W|)``          ``c = lam / 2``
+Keras ``mse`` + ``L2(c)``       ``(1/m)||r||**2 + c||w||**2``  ``c = lam``
+plain ``SGD(weight_decay=wd)``  ``w - lr*(grad L + wd*w)``     ``wd = lam``
+(Keras and PyTorch)
+sklearn ``Ridge(alpha)``        ``||r||**2 + alpha ||w||**2``  ``alpha = m * lam``
+sklearn ``Lasso(alpha)``        ``(1/2m)||r||**2 + alpha|w|``  ``alpha = lam / 2``
+==============================  =============================  ===================
+
+Plain SGD on the L2-penalized loss and SGD with decoupled weight decay ``wd = lam`` take the
+same steps; with momentum, and with Adam, they do not (Loshchilov & Hutter, 2019).
+:func:`weight_decay_checks` verifies every Keras and scikit-learn row numerically (PyTorch's
+``SGD`` is described from its source, ``torch/optim/sgd.py``, not run here), and
+:func:`decay_trajectories` records how far apart the trainings drift.
+
+Keras facts used here, read in Keras 3.15's source:
+
+* ``keras/src/optimizers/base_optimizer.py``, ``_backend_apply_gradients``: the gradients are
+  computed first, then ``_apply_weight_decay`` shrinks the variables by ``lr * wd * w``, then
+  ``update_step`` applies the gradient (computed at the undecayed weights). On TensorFlow the
+  decay is ``variable.assign_sub(variable * wd * lr)`` in
+  ``keras/src/backend/tensorflow/optimizer.py``.
+* Weight decay applies to every trainable variable, biases included, unless excluded with
+  ``optimizer.exclude_from_weight_decay(var_names=[...])``, whose strings are searched with
+  ``re.search`` in the variable's name; on TensorFlow that is the full path of the
+  ``tf.Variable`` (``"mlp/logits/bias:0"``), so a layer *named* ``"bias..."`` would lose the
+  decay of its kernel too.
+* ``AdamW`` is ``Adam`` with ``weight_decay`` required (default 0.004): ``Adam(weight_decay=wd)``
+  runs the same code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import (
+    check_classification_data,
+    check_count,
+    check_kind,
+    check_lam,
+    check_positive_lam,
+    check_scalar,
+)
+from ..backend import import_tensorflow
+from ..core.conversions import (
+    adamw_decay_factor,
+    keras_l1_coefficient,
+    keras_l2_coefficient,
+    lasso_alpha,
+    mse_keras_l1_coefficient,
+    mse_keras_l2_coefficient,
+    ridge_alpha,
+    sgd_weight_decay,
+)
+from ..core.solvers import lasso, ridge
+from ..data import make_linear_problem
+from ..networks.losses import kernel_penalty, softmax_cross_entropy
+from ..networks.models import build_mlp
+from .table import Check, CheckTable, relative_error
+
+__all__ = ["conversion_checks", "keras_penalty_checks", "weight_decay_checks"]
+
+
+# Two float32 computations of the same quantity differ by rounding: about 1e-7 relative per
+# operation, a few 1e-7 after tens of steps (measured: 2e-7). 1e-5 leaves a margin of 50.
+EQUAL_TOL = 1e-5
+
+
+# Trainings that follow different update rules separate by far more than rounding (measured on
+# digits with the defaults: 5e-2 with momentum, 1 for Adam); 1e-3 is 100 times EQUAL_TOL.
+DIFFER_BOUND = 1e-3
+
+
+MOMENTUM = 0.9
+
+
+def keras_penalty_checks(x, y, *, lam=0.01, penalty="l2", hidden=(16,), learning_rate=0.1, seed=0):
+    """Check where Keras adds the penalty of :func:`regkit.build_mlp`, and where it does not.
+
+    1. ``model.losses`` holds one term per kernel and none for biases, and their sum equals
+       :func:`kernel_penalty`.
+    2. ``model.evaluate`` reports cross-entropy plus the penalty.
+    3. One SGD step by ``fit`` differs from one step of a hand-written ``GradientTape`` loop
+       that ignores ``model.losses`` by exactly ``-learning_rate * grad(penalty)`` on the
+       kernels (the loop trains unregularized), and not at all on the biases.
+    4. ``predict`` never evaluates the penalty: a regularizer that counts its calls is called
+       by ``evaluate`` and not by ``predict``, and the logits equal those of the same weights
+       without a penalty.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, features)
+    y : array_like of int, shape (count,)
+    lam : float, default 0.01
+        The course's strength, > 0.
+    penalty : {"l1", "l2"}, default "l2"
+    hidden : sequence of int, default (16,)
+    learning_rate : float, default 0.1
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    tf = import_tensorflow()
+    keras = tf.keras
+    lam, penalty = check_lam(lam), check_kind(penalty, "penalty")
+    if lam == 0:
+        raise ValueError("lam must be > 0 for keras_penalty_checks")
+    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
+    seed = check_count(seed, "seed")
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y, dtype=np.int64)
+    if x.ndim != 2 or y.shape != x.shape[:1]:
+        raise ValueError(f"x must be (count, features) and y (count,); got {x.shape}, {y.shape}")
+    classes = int(y.max()) + 1
+    build = dict(input_dim=x.shape[1], hidden=hidden, num_classes=max(classes, 2), seed=seed)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    model = build_mlp(lam=lam, penalty=penalty, **build)
+    expected_penalty = kernel_penalty(model, lam, penalty)
+    kernels = sum(1 for layer in model.layers if getattr(layer, "kernel", None) is not None)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=loss)
+    evaluated = model.evaluate(x, y, batch_size=len(x), verbose=0)
+    cross_entropy = softmax_cross_entropy(model.predict(x, verbose=0), y)
+
+    step_table = _one_step_difference(keras, tf, build, lam, penalty, learning_rate, x, y)
+    calls_predict, calls_evaluate, logits_gap = _predict_ignores_penalty(keras, build, lam, x, y)
+    return CheckTable(
+        [
+            Check(
+                "model.losses: penalty terms minus kernels (biases unpenalized)",
+                abs(len(model.losses) - kernels),
+                0,
+            ),
+            Check(
+                "sum(model.losses) = (lam/2) * sum over kernels (relative error)",
+                abs(float(sum(model.losses)) - expected_penalty) / expected_penalty,
+                EQUAL_TOL,
+            ),
+            Check(
+                "evaluate() loss = cross-entropy + penalty (relative error)",
+                abs(evaluated - (cross_entropy + expected_penalty)) / evaluated,
+                EQUAL_TOL,
+            ),
+            *step_table,
+            Check("penalty evaluations during predict()", calls_predict, 0),
+            Check("penalty evaluations during evaluate()", calls_evaluate, 1, ">="),
+            Check("logits with and without the penalty, same weights (max diff)", logits_gap, 0),
+        ]
+    )
+
+
+def _one_step_difference(keras, tf, build, lam, penalty, learning_rate, x, y):
+    """One full-batch SGD step: ``fit`` against a GradientTape loop without ``model.losses``."""
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    with_fit = build_mlp(lam=lam, penalty=penalty, **build)
+    by_hand = build_mlp(lam=lam, penalty=penalty, **build)
+    start = [np.asarray(v.numpy(), dtype=np.float64) for v in with_fit.trainable_variables]
+    with_fit.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=loss)
+    with_fit.fit(x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0)
+    with tf.GradientTape() as tape:
+        data_loss = loss(y, by_hand(x, training=True))
+    gradients = tape.gradient(data_loss, by_hand.trainable_variables)
+    for variable, gradient in zip(by_hand.trainable_variables, gradients, strict=True):
+        variable.assign_sub(learning_rate * gradient)
+    kernel_gap, bias_gap = 0.0, 0.0
+    pairs = zip(with_fit.trainable_variables, by_hand.trainable_variables, start, strict=True)
+    for variable, other, first in pairs:
+        difference = np.asarray(variable.numpy(), np.float64) - np.asarray(
+            other.numpy(), np.float64
+        )
+        if "kernel" in variable.path:
+            slope = lam * first if penalty == "l2" else lam / 2 * np.sign(first)
+            kernel_gap = max(kernel_gap, float(np.max(np.abs(difference + learning_rate * slope))))
+        else:
+            bias_gap = max(bias_gap, float(np.max(np.abs(difference))))
+    return [
+        Check(
+            "fit step - GradientTape step without model.losses = -lr * grad(penalty) (max diff)",
+            kernel_gap,
+            1e-6,
+        ),
+        Check("fit step - GradientTape step on biases (max diff)", bias_gap, 1e-6),
+    ]
+
+
+def _predict_ignores_penalty(keras, build, lam, x, y):
+    """Count regularizer calls during predict and evaluate; compare logits with lam = 0."""
+    calls = []
+
+    class CountingL2(keras.regularizers.Regularizer):
+        def __call__(self, weights):
+            calls.append(1)
+            return lam / 2 * keras.ops.sum(keras.ops.square(weights))
+
+    counted = build_mlp(lam=lam, **build)
+    plain = build_mlp(lam=0.0, **build)
+    for layer in counted.layers:
+        if getattr(layer, "kernel", None) is not None:
+            layer.kernel.regularizer = CountingL2()
+    counted.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    before = len(calls)
+    logits = counted.predict(x, verbose=0)
+    after_predict = len(calls)
+    counted.evaluate(x, y, batch_size=len(x), verbose=0)
+    after_evaluate = len(calls)
+    gap = float(np.max(np.abs(logits - plain.predict(x, verbose=0))))
+    return after_predict - before, after_evaluate - after_predict, gap
+
+
+def weight_decay_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(16,), seed=0):
+    """Check weight decay against the L2 penalty in Keras, and every conversion of this module.
+
+    Networks are :func:`regkit.build_mlp` classifiers trained by ``fit`` for ``steps``
+    full-batch steps on ``(x, y)`` with cross-entropy; "L2" means ``build_mlp(lam=lam)``,
+    "decay" an unpenalized model whose optimizer has ``weight_decay=sgd_weight_decay(lam)`` and
+    excludes the biases. A difference is ``||w_a - w_b|| / ||w_b||`` over all weights (kernels
+    and biases) after training, ``w_b`` being the L2 run (AdamW in the last comparison).
+
+    1. Plain SGD: L2 and decay give the same weights (float32 tolerance).
+    2. SGD with momentum 0.9: they differ (the decay bypasses the velocity).
+    3. Adam + L2 differs from AdamW; ``Adam(weight_decay=wd)`` equals ``AdamW(weight_decay=wd)``.
+    4. scikit-learn's ``Ridge(alpha=ridge_alpha(lam, m))`` and ``Lasso(alpha=lasso_alpha(lam))``
+       equal :func:`regkit.ridge` and :func:`regkit.lasso` on a random 50 x 8 problem from
+       :func:`regkit.make_linear_problem` (float64).
+    5. For a Keras linear model with ``mse`` and ``L2(mse_keras_l2_coefficient(lam))``, the
+       gradient of Keras's loss at :func:`regkit.ridge`'s solution is 0 up to float32 rounding.
+    6. ``sum(model.losses)`` of ``build_mlp(lam=lam)``, ``L2(keras_l2_coefficient(lam))`` and
+       ``L1(keras_l1_coefficient(lam))`` on its kernels equal the course's penalties computed
+       by :func:`regkit.kernel_penalty`.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, features)
+    y : array_like of int, shape (count,)
+    lam : float, default 0.01
+        The course's strength, > 0.
+    learning_rate : float, default 0.05
+        Used by every optimizer.
+    steps : int, default 20
+        Full-batch steps per training, >= 10 (with momentum the two rules agree at the first
+        step and separate gradually). Tolerances are for up to a few hundred steps.
+    hidden : sequence of int, default (16,)
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    x, y, classes = _check_xy(x, y)
+    lam = check_positive_lam(lam, "weight_decay_checks")
+    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
+    steps = check_count(steps, "steps", minimum=10)
+    seed = check_count(seed, "seed")
+    build = dict(input_dim=x.shape[1], hidden=hidden, num_classes=classes, seed=seed)
+    run = dict(build=build, x=x, y=y, learning_rate=learning_rate, steps=steps, seed=seed)
+    return CheckTable(_optimizer_checks(lam, run))
+
+
+def _sgd_decay_check(lam, run):
+    sgd_l2 = _train_steps(lam, "sgd", None, **run)
+    sgd_decay = _train_steps(0.0, "sgd", sgd_weight_decay(lam), **run)
+    return Check(
+        f"SGD, {run['steps']} steps: L2 penalty = weight_decay=sgd_weight_decay(lam) "
+        "(relative difference)",
+        _difference(sgd_decay, sgd_l2),
+        EQUAL_TOL,
+    )
+
+
+def _optimizer_checks(lam, run):
+    wd = sgd_weight_decay(lam)
+    momentum_l2 = _train_steps(lam, "momentum", None, **run)
+    momentum_decay = _train_steps(0.0, "momentum", wd, **run)
+    adam_l2 = _train_steps(lam, "adam", None, **run)
+    adamw = _train_steps(0.0, "adamw", wd, **run)
+    adam_decay = _train_steps(0.0, "adam", wd, **run)
+    return [
+        _sgd_decay_check(lam, run),
+        Check(
+            f"SGD momentum {MOMENTUM}: L2 penalty != weight decay (relative difference)",
+            _difference(momentum_decay, momentum_l2),
+            DIFFER_BOUND,
+            ">=",
+        ),
+        Check(
+            "Adam + L2 penalty != AdamW(weight_decay=lam) (relative difference)",
+            _difference(adamw, adam_l2),
+            DIFFER_BOUND,
+            ">=",
+        ),
+        Check(
+            "Adam(weight_decay=lam) = AdamW(weight_decay=lam) (relative difference)",
+            _difference(adam_decay, adamw),
+            EQUAL_TOL,
+        ),
+    ]
+
+
+def _linear_checks(lam, seed):
+    from sklearn.linear_model import Lasso, Ridge
+
+    X, y, _ = make_linear_problem(50, 8, n_informative=3, seed=seed)
+    m = X.shape[0]
+    exact = ridge(X, y, lam)
+    sk_ridge = Ridge(alpha=ridge_alpha(lam, m), fit_intercept=False, solver="svd").fit(X, y)
+    sk_lasso = Lasso(alpha=lasso_alpha(lam), fit_intercept=False, tol=1e-14, max_iter=1_000_000)
+    lasso_gap = np.max(np.abs(sk_lasso.fit(X, y).coef_ - lasso(X, y, lam, tol=1e-12)))
+    return [
+        Check(
+            "sklearn Ridge(alpha=ridge_alpha(lam, m) = m*lam) = regkit.ridge (relative error)",
+            relative_error(sk_ridge.coef_, exact),
+            1e-10,
+        ),
+        Check(
+            "sklearn Lasso(alpha=lasso_alpha(lam) = lam/2) = regkit.lasso (max weight diff)",
+            float(lasso_gap),
+            1e-6,
+        ),
+        Check(
+            "Keras mse + L2(mse_keras_l2_coefficient(lam) = lam): gradient at regkit.ridge "
+            "(relative to the gradient at w = 0)",
+            _keras_mse_gradient(X, y, exact, mse_keras_l2_coefficient(lam)),
+            EQUAL_TOL,
+        ),
+    ]
+
+
+def _keras_linear_mse_gradient(X, y, w, regularizer):
+    """Return the gradient at ``w`` of Keras's ``mse`` + ``regularizer`` for a linear model.
+
+    The model is one ``Dense(1, use_bias=False)`` layer carrying ``regularizer`` on its
+    kernel; the gradient is Keras's own (``tf.GradientTape`` on its loss), in float64.
+    """
+    tf = import_tensorflow()
+    keras = tf.keras
+    layer = keras.layers.Dense(1, use_bias=False, kernel_regularizer=regularizer)
+    model = keras.Sequential([keras.Input(shape=(X.shape[1],)), layer])
+    layer.kernel.assign(w[:, None].astype(np.float32))
+    inputs, targets = X.astype(np.float32), y[:, None].astype(np.float32)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.MeanSquaredError()(targets, model(inputs)) + sum(model.losses)
+    return np.asarray(tape.gradient(loss, layer.kernel), dtype=np.float64)[:, 0]
+
+
+def _keras_mse_gradient(X, y, w, coefficient):
+    """Return |grad of Keras's mse + L2(coefficient) at w| / |the same gradient at 0|."""
+    keras = import_tensorflow().keras
+    gradient = _keras_linear_mse_gradient(X, y, w, keras.regularizers.L2(coefficient))
+    # At w = 0 the penalty has no gradient and mse's gradient is -(2/m) X^T y.
+    scale = 2 * np.linalg.norm(X.T @ y) / X.shape[0]
+    return float(np.linalg.norm(gradient) / scale)
+
+
+def _penalty_checks(lam, build):
+    keras = import_tensorflow().keras
+    model = build_mlp(lam=0.0, **build)
+    kernels = _kernels(model)
+    l2 = kernel_penalty(model, lam, "l2")
+    l1 = kernel_penalty(model, lam, "l1")
+    keras_l2 = sum(float(keras.regularizers.L2(keras_l2_coefficient(lam))(k)) for k in kernels)
+    keras_l1 = sum(float(keras.regularizers.L1(keras_l1_coefficient(lam))(k)) for k in kernels)
+    return [
+        Check(
+            "L2(keras_l2_coefficient(lam) = lam/2) on the kernels = (lam/2) sum W^2 "
+            "(relative error)",
+            abs(keras_l2 - l2) / l2,
+            EQUAL_TOL,
+        ),
+        Check(
+            "L1(keras_l1_coefficient(lam) = lam/2) on the kernels = (lam/2) sum |W| "
+            "(relative error)",
+            abs(keras_l1 - l1) / l1,
+            EQUAL_TOL,
+        ),
+    ]
+
+
+def _check_xy(x, y):
+    """Validate classification data; return float32 x, int64 y and the number of classes."""
+    labels = np.asarray(y)
+    classes = 2
+    if labels.ndim == 1 and labels.size and labels.dtype.kind in "iu":
+        classes = max(int(labels.max()) + 1, 2)
+    x, y = check_classification_data(x, y, classes, "x", "y")
+    return x, y, classes
+
+
+def _optimizer(keras, kind, learning_rate, decay):
+    if kind == "sgd":
+        optimizer = keras.optimizers.SGD(learning_rate, weight_decay=decay)
+    elif kind == "momentum":
+        optimizer = keras.optimizers.SGD(learning_rate, momentum=MOMENTUM, weight_decay=decay)
+    elif kind == "adam":
+        optimizer = keras.optimizers.Adam(learning_rate, weight_decay=decay)
+    else:
+        optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=decay)
+    if decay is not None:
+        # Keras decays every trainable variable, biases included; the L2 penalty of
+        # build_mlp covers kernels only.
+        optimizer.exclude_from_weight_decay(var_names=["bias"])
+    return optimizer
+
+
+def _compiled(keras, build, model_lam, kind, decay, learning_rate):
+    model = build_mlp(lam=model_lam, **build)
+    model.compile(
+        optimizer=_optimizer(keras, kind, learning_rate, decay),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return model
+
+
+def _train_steps(model_lam, kind, decay, *, build, x, y, learning_rate, steps, seed):
+    """Train ``steps`` full-batch steps with ``fit``; return all weights, flattened, float64."""
+    tf = import_tensorflow()
+    tf.keras.utils.set_random_seed(seed)
+    model = _compiled(tf.keras, build, model_lam, kind, decay, learning_rate)
+    batches = tf.data.Dataset.from_tensors((x, y)).repeat(steps)
+    model.fit(batches, epochs=1, shuffle=False, verbose=0)
+    return np.concatenate(
+        [np.asarray(v.numpy(), dtype=np.float64).ravel() for v in model.trainable_variables]
+    )
+
+
+def _difference(a, b):
+    """Return ``||a - b|| / ||b||``, NaN when a training diverged (a NaN check never passes)."""
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("nan")
+    return relative_error(a, b)
+
+
+def _kernels(model):
+    return [layer.kernel for layer in model.layers if getattr(layer, "kernel", None) is not None]
+
+
+def _kernel_norm(model):
+    squares = (np.sum(np.asarray(k.numpy(), dtype=np.float64) ** 2) for k in _kernels(model))
+    return float(np.sqrt(sum(squares)))
+
+
+def conversion_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(16,), seed=0):
+    """Check every conversion of :mod:`regkit.core.conversions`, one check per library setting.
+
+    In this order (the order of the table in :mod:`regkit.core.conversions`):
+
+    1. ``L2(keras_l2_coefficient(lam))`` on the kernels of a :func:`regkit.build_mlp` model
+       equals ``(lam/2) sum W**2`` (:func:`regkit.kernel_penalty`);
+    2. the same for ``L1(keras_l1_coefficient(lam))`` and ``(lam/2) sum |W|``;
+    3. Keras ``mse`` + ``L2(mse_keras_l2_coefficient(lam))``: the gradient of Keras's loss at
+       :func:`regkit.ridge`'s solution of a random 50 x 8 problem is 0 up to float32 rounding;
+    4. Keras ``mse`` + ``L1(mse_keras_l1_coefficient(lam))``: at :func:`regkit.lasso`'s
+       solution the gradient of Keras's loss satisfies the L1 optimality conditions (0 on the
+       non-zero weights, at most ``c`` in magnitude on the zero ones);
+    5. plain ``SGD(weight_decay=sgd_weight_decay(lam))`` takes the same ``steps`` steps as SGD
+       on the L2-penalized loss (biases excluded from the decay);
+    6. one ``AdamW`` step with a zero gradient multiplies the weights by
+       :func:`adamw_decay_factor`;
+    7. scikit-learn ``Ridge(alpha=ridge_alpha(lam, m))`` equals :func:`regkit.ridge`;
+    8. scikit-learn ``Lasso(alpha=lasso_alpha(lam))`` equals :func:`regkit.lasso`.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, features)
+        Classification inputs for the network checks (1, 2 and 5).
+    y : array_like of int, shape (count,)
+    lam : float, default 0.01
+        The course's strength, > 0.
+    learning_rate : float, default 0.05
+    steps : int, default 20
+        Full-batch steps of check 5, >= 10.
+    hidden : sequence of int, default (16,)
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+        Eight checks.
+    """
+    x, y, classes = _check_xy(x, y)
+    lam = check_positive_lam(lam, "conversion_checks")
+    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
+    steps = check_count(steps, "steps", minimum=10)
+    seed = check_count(seed, "seed")
+    build = dict(input_dim=x.shape[1], hidden=hidden, num_classes=classes, seed=seed)
+    run = dict(build=build, x=x, y=y, learning_rate=learning_rate, steps=steps, seed=seed)
+    keras_l2, keras_l1 = _penalty_checks(lam, build)
+    sk_ridge, sk_lasso, mse_l2 = _linear_checks(lam, seed)
+    sgd = _sgd_decay_check(lam, run)
+    return CheckTable(
+        [
+            keras_l2,
+            keras_l1,
+            mse_l2,
+            _mse_l1_check(lam, seed),
+            sgd,
+            _adamw_check(lam, learning_rate, seed),
+            sk_ridge,
+            sk_lasso,
+        ]
+    )
+
+
+def _mse_l1_check(lam, seed):
+    keras = import_tensorflow().keras
+    X, y, _ = make_linear_problem(50, 8, n_informative=3, seed=seed)
+    m = X.shape[0]
+    w = lasso(X, y, lam, tol=1e-12)
+    coefficient = mse_keras_l1_coefficient(lam)
+    gradient = _keras_linear_mse_gradient(X, y, w, keras.regularizers.L1(coefficient))
+    # Keras differentiates |w| as sign(w), 0 at w = 0: there the gradient is the data term's.
+    violation = np.where(w != 0, np.abs(gradient), np.maximum(np.abs(gradient) - coefficient, 0))
+    scale = 2 * np.max(np.abs(X.T @ y)) / m  # |gradient of mse| at w = 0, largest entry
+    return Check(
+        "Keras mse + L1(mse_keras_l1_coefficient(lam) = lam): optimality conditions at "
+        "regkit.lasso (largest violation / max|grad| at w = 0)",
+        float(np.max(violation) / scale),
+        EQUAL_TOL,
+    )
+
+
+def _adamw_check(lam, learning_rate, seed):
+    keras = import_tensorflow().keras
+    weights = np.random.default_rng(seed).standard_normal(6).astype(np.float32)
+    variable = keras.Variable(weights)
+    wd = sgd_weight_decay(lam)
+    optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=wd)
+    optimizer.apply_gradients([(np.zeros_like(weights), variable)])
+    expected = adamw_decay_factor(learning_rate, wd) * weights.astype(np.float64)
+    measured = np.asarray(variable.numpy(), dtype=np.float64)
+    return Check(
+        "AdamW(weight_decay=lam), zero gradient: one step multiplies w by "
+        "adamw_decay_factor = 1 - lr*lam (relative error)",
+        float(np.linalg.norm(measured - expected) / np.linalg.norm(expected)),
+        EQUAL_TOL,
+    )

@@ -1,0 +1,496 @@
+"""Checks of the minimizers: ridge and lasso against scikit-learn, sparsity, the proximal step,
+the shrinkage factors, the bias and variance of ridge, and the constrained forms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._validation import (
+    check_count,
+    check_data,
+    check_kind,
+    check_lam,
+    check_positive_lam,
+    check_problem,
+    check_scalar,
+)
+from ..core.objectives import data_loss, data_loss_grad, objective, objective_grad
+from ..core.penalties import soft_threshold
+from ..core.solvers import (
+    constrained_minimizer,
+    gradient_descent,
+    l1_optimality_violation,
+    l1_prox,
+    lasso,
+    lasso_threshold,
+    lipschitz_constant,
+    ridge,
+)
+from ..core.spectral import (
+    effective_dof,
+    refit_ridge,
+    ridge_bias_variance,
+    ridge_condition_number,
+    shrinkage_factors,
+)
+from .table import FLOAT64_EPS, Check, CheckTable, relative_error
+
+__all__ = [
+    "bias_variance_checks",
+    "constrained_checks",
+    "lasso_checks",
+    "proximal_checks",
+    "ridge_checks",
+    "shrinkage_checks",
+    "sparsity_checks",
+]
+
+
+def ridge_checks(X, y, lam):
+    """Check :func:`regkit.ridge` against scikit-learn and the optimality condition.
+
+    scikit-learn's ``Ridge(alpha=m * lam, fit_intercept=False)`` minimizes
+    ``||y - X w||**2 + alpha ||w||**2``, which is ``2m`` times the course's objective, so both
+    have the same minimizer. The tolerance grows with the condition number ``kappa`` of
+    ``X.T X + m lam I``, since no solver can do better than about ``kappa * eps``.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import Ridge
+
+    X, y = check_data(X, y)
+    lam = check_positive_lam(lam, "ridge_checks")
+    m, n = X.shape
+    ours = ridge(X, y, lam)
+    theirs = Ridge(alpha=m * lam, fit_intercept=False, solver="svd").fit(X, y).coef_
+    gram = X.T @ X
+    kappa_regularized = np.linalg.cond(gram + m * lam * np.eye(n))
+    kappa_plain = np.linalg.cond(gram)
+    tol = max(1e-12, 100 * kappa_regularized * FLOAT64_EPS)
+    gradient = objective_grad(ours, X, y, lam, "l2")
+    return CheckTable(
+        [
+            Check(
+                "ridge = sklearn Ridge(alpha=m*lam, fit_intercept=False) (relative error)",
+                relative_error(ours, theirs),
+                tol,
+            ),
+            Check(
+                "gradient of J at the ridge solution is 0 (relative to |X^T y| / m)",
+                relative_error(gradient, np.zeros(n))
+                / max(np.linalg.norm(X.T @ y) / m, FLOAT64_EPS),
+                tol,
+            ),
+            Check(
+                "L2 improves conditioning: cond(X^T X + m lam I) / cond(X^T X)",
+                float(kappa_regularized / kappa_plain),
+                1.0 + 1e-12,
+            ),
+        ]
+    )
+
+
+def lasso_checks(X, y, lam, *, tol=1e-9):
+    """Check :func:`regkit.lasso` against scikit-learn, the KKT conditions and ``lam_max``.
+
+    scikit-learn's ``Lasso(alpha=lam / 2, fit_intercept=False)`` minimizes
+    ``1/(2m) ||y - X w||**2 + alpha ||w||_1``, the course's L1 objective. The threshold
+    ``lam_max = 2 max|X.T y| / m`` is the smallest strength at which ``w = 0`` satisfies the
+    optimality conditions.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    tol : float, default 1e-9
+        Tolerance handed to :func:`regkit.lasso`.
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import Lasso
+
+    X, y = check_data(X, y)
+    lam = check_positive_lam(lam, "lasso_checks")
+    ours = lasso(X, y, lam, tol=tol)
+    theirs = (
+        Lasso(alpha=lam / 2, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
+    )
+    value_ours, value_theirs = (objective(w, X, y, lam, "l1") for w in (ours, theirs))
+    lam_max = lasso_threshold(X, y)
+    return CheckTable(
+        [
+            Check(
+                "lasso = sklearn Lasso(alpha=lam/2, fit_intercept=False) (max weight diff)",
+                float(np.max(np.abs(ours - theirs))),
+                1e-6,
+            ),
+            Check(
+                "objective of lasso <= sklearn's (relative excess)",
+                max(value_ours - value_theirs, 0.0) / max(value_theirs, FLOAT64_EPS),
+                1e-10,
+            ),
+            Check(
+                "KKT conditions hold at the lasso solution (largest violation)",
+                l1_optimality_violation(ours, X, y, lam),
+                tol,
+            ),
+            Check(
+                "lam = lam_max = 2 max|X^T y| / m: number of non-zero weights",
+                float(np.count_nonzero(lasso(X, y, lam_max, tol=tol))),
+                0,
+            ),
+            Check(
+                "lam = 0.99 lam_max: number of non-zero weights",
+                float(np.count_nonzero(lasso(X, y, 0.99 * lam_max, tol=tol))),
+                1,
+                ">=",
+            ),
+        ]
+    )
+
+
+def sparsity_checks(X, y, lam, *, steps=500):
+    """Count exact zeros: subgradient descent against proximal gradient (ISTA).
+
+    Both run ``steps`` iterations from ``w = 0`` with the same step ``1 / L``. Subgradient
+    descent uses :func:`regkit.objective_grad` (with ``sign(0) = 0``); ISTA takes a gradient
+    step on the data term and then soft-thresholds (:func:`regkit.l1_prox`).
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    steps : int, default 500
+
+    Returns
+    -------
+    CheckTable
+    """
+    X, y = check_data(X, y)
+    lam = check_positive_lam(lam, "sparsity_checks")
+    steps = check_count(steps, "steps", minimum=1)
+    informative = np.any(X != 0, axis=0)
+    if not np.any(informative):
+        raise ValueError("X must have at least one non-zero entry for sparsity_checks")
+    exact = lasso(X, y, lam)
+    lr = 1 / lipschitz_constant(X)
+    w0 = np.zeros(X.shape[1])
+    subgradient = gradient_descent(lambda v: objective_grad(v, X, y, lam, "l1"), w0, lr, steps)
+    ista = gradient_descent(lambda v: data_loss_grad(v, X, y), w0, lr, steps, prox=l1_prox(lam))
+    return CheckTable(
+        [
+            Check("exact lasso solution: weights exactly 0", int(np.sum(exact == 0)), 1, ">="),
+            Check(
+                f"ISTA after {steps} steps: weights exactly 0", int(np.sum(ista[-1] == 0)), 1, ">="
+            ),
+            Check(
+                f"subgradient descent after {steps} steps: weights exactly 0 "
+                "(features with a non-zero column)",
+                int(np.sum(subgradient[-1][informative] == 0)),
+                0,
+            ),
+        ]
+    )
+
+
+def proximal_checks(lam=0.6, *, seed=0):
+    """Check the two closed forms behind proximal methods for the L1 penalty.
+
+    1. Soft-thresholding is the proximal operator of ``t |w|``: ``soft_threshold(z, t)``
+       minimizes ``t |w| + (w - z)**2 / 2``, compared with a grid search of spacing 1e-4.
+    2. For an orthonormal design (``X.T X / m = I``) the L1 problem separates by coordinate
+       and its minimizer is ``soft_threshold(X.T y / m, lam / 2)``
+       (Tibshirani, 1996, section 2.2), compared with :func:`regkit.lasso`.
+
+    Parameters
+    ----------
+    lam : float, default 0.6
+        Strength of the L1 penalty, > 0.
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for proximal_checks")
+    rng = np.random.default_rng(check_count(seed, "seed"))
+    z = rng.uniform(-3, 3, 50)
+    threshold = lam / 2
+    grid = np.arange(-4.0, 4.0, 1e-4)
+    values = threshold * np.abs(grid)[None, :] + 0.5 * (grid[None, :] - z[:, None]) ** 2
+    by_grid = grid[np.argmin(values, axis=1)]
+    m, n = 40, 8
+    X = np.sqrt(m) * np.linalg.qr(rng.standard_normal((m, n)))[0]
+    y = X @ rng.uniform(-1, 1, n) + 0.1 * rng.standard_normal(m)
+    closed_form = soft_threshold(X.T @ y / m, threshold)
+    return CheckTable(
+        [
+            Check(
+                "soft_threshold(z, t) = argmin t|w| + (w - z)^2 / 2 (max diff to a 1e-4 grid)",
+                float(np.max(np.abs(soft_threshold(z, threshold) - by_grid))),
+                1e-4,
+            ),
+            Check(
+                "orthonormal design: lasso = soft_threshold(X^T y / m, lam/2) (max diff)",
+                float(np.max(np.abs(lasso(X, y, lam) - closed_form))),
+                1e-8,
+            ),
+        ]
+    )
+
+
+def shrinkage_checks(X, y, lam):
+    """Check the spectral description of the L2 minimizer against independent computations.
+
+    With the thin SVD ``X = U diag(s) V.T`` and the factors
+    ``f_k = s_k**2 / (s_k**2 + m lam)`` of :func:`regkit.shrinkage_factors`:
+
+    * scikit-learn's ridge solution equals the least-squares solution (``numpy.linalg.lstsq``)
+      with its coordinate along each ``v_k`` multiplied by ``f_k``;
+    * for an orthonormal design (``X.T X / m = I``, here ``X`` replaced by ``sqrt(m) Q`` from
+      its QR factorization) every factor is ``1 / (1 + lam)``: ridge = least squares / (1 + lam);
+    * :func:`regkit.effective_dof` equals the trace of the hat matrix
+      ``X (X.T X + m lam I)^-1 X.T``, formed with ``numpy.linalg.solve``;
+    * :func:`regkit.ridge_condition_number` equals ``numpy.linalg.cond(X.T X + m lam I)``.
+
+    The tolerance is ``100 eps`` times ``cond(X.T X + m lam I) + cond(X)``: the rounding
+    error that the solvers and ``lstsq`` may make.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+        Needs ``m >= n`` (the orthonormal design has n orthonormal columns of length m).
+    y : array_like, shape (m,)
+    lam : float, > 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import Ridge
+
+    X, y = check_data(X, y)
+    lam = check_positive_lam(lam, "shrinkage_checks")
+    m, n = X.shape
+    if m < n:
+        raise ValueError(f"shrinkage_checks needs m >= n rows; got X.shape={X.shape}")
+    _, _, Vt = np.linalg.svd(X, full_matrices=False)
+    gram = X.T @ X + m * lam * np.eye(n)
+    kappa = np.linalg.cond(gram)
+    tol = max(1e-12, 100 * (kappa + np.linalg.cond(X)) * FLOAT64_EPS)
+    theirs = Ridge(alpha=m * lam, fit_intercept=False, solver="cholesky").fit(X, y).coef_
+    least_squares = np.linalg.lstsq(X, y, rcond=None)[0]
+    shrunk = Vt.T @ (shrinkage_factors(X, lam) * (Vt @ least_squares))
+    Q = np.linalg.qr(X)[0] * math.sqrt(m)
+    orthonormal_ls = np.linalg.lstsq(Q, y, rcond=None)[0]
+    hat_trace = float(np.trace(X @ np.linalg.solve(gram, X.T)))
+    return CheckTable(
+        [
+            Check(
+                "sklearn Ridge = lstsq shrunk by s_k^2/(s_k^2 + m lam) along v_k (relative error)",
+                relative_error(shrunk, theirs),
+                tol,
+            ),
+            Check(
+                "orthonormal design X^T X / m = I: ridge = lstsq / (1 + lam) (relative error)",
+                relative_error(ridge(Q, y, lam), orthonormal_ls / (1 + lam)),
+                1e-12,
+            ),
+            Check(
+                "df(lam) = sum s_k^2/(s_k^2 + m lam) = trace of hat matrix (relative error)",
+                abs(effective_dof(X, lam) - hat_trace) / hat_trace,
+                tol,
+            ),
+            Check(
+                "cond(X^T X + m lam I) = (s_max^2 + m lam)/(s_min^2 + m lam) (relative error)",
+                abs(ridge_condition_number(X, lam) - kappa) / kappa,
+                tol,
+            ),
+        ]
+    )
+
+
+def bias_variance_checks(X, w_true, lam, noise, *, draws=2000, seed=0):
+    """Check :func:`regkit.ridge_bias_variance` exactly and against a Monte Carlo refit.
+
+    The L2 minimizer is linear in ``y``, so its mean over the noise is the minimizer for the
+    noise-free targets, ``E[w*] = ridge(X, X w_true, lam)``: that gives the squared bias
+    independently of the SVD formula. :func:`regkit.refit_ridge` then refits on ``draws``
+    noise draws; the sample variance must match the exact one within five standard errors
+    (relative standard error at most ``sqrt(2 / (draws - 1))``), and the sample mean must
+    match ``E[w*]``: ``|mean - E[w*]|**2`` has expectation ``variance / draws``, so the
+    ratio is about 1 and exceeds 10 with probability below 0.2 %.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    w_true : array_like, shape (n,)
+    lam : float
+        > 0.
+    noise : float
+        Standard deviation of the noise, > 0.
+    draws : int, default 2000
+        Number of noise draws, >= 2.
+    seed : int, default 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    w_true, X, _ = check_problem(w_true, X, np.zeros(np.shape(X)[0]))
+    lam = check_lam(lam)
+    if lam == 0:
+        raise ValueError("lam must be > 0 for bias_variance_checks")
+    if check_scalar(noise, "noise") == 0:
+        raise ValueError("noise must be > 0 for bias_variance_checks")
+    draws = check_count(draws, "draws", minimum=2)
+    bias_sq, variance = ridge_bias_variance(X, w_true, lam, noise)
+    mean = ridge(X, X @ w_true, lam)
+    fits = refit_ridge(X, w_true, [lam], noise, draws=draws, seed=seed)[0]
+    sample_variance = float(np.sum(np.var(fits, axis=0, ddof=1)))
+    kappa = ridge_condition_number(X, lam)
+    direct_bias_sq = float(np.sum((mean - w_true) ** 2))
+    return CheckTable(
+        [
+            Check(
+                "bias^2 formula = |ridge(X, X w_true) - w_true|^2 (abs. error / |w_true|^2)",
+                abs(bias_sq - direct_bias_sq) / float(w_true @ w_true),
+                max(1e-12, 100 * kappa * FLOAT64_EPS),
+            ),
+            Check(
+                f"variance formula = sample variance over {draws} draws (relative error)",
+                abs(sample_variance - variance) / variance,
+                5 * math.sqrt(2 / (draws - 1)),
+            ),
+            Check(
+                f"mean over {draws} draws = E[w*]: |mean - E[w*]|^2 / (variance / draws)",
+                float(np.sum((fits.mean(axis=0) - mean) ** 2)) / (variance / draws),
+                10,
+            ),
+        ]
+    )
+
+
+def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
+    """Check :func:`regkit.constrained_minimizer` against projected gradient descent.
+
+    Projected gradient descent minimizes the data term over the ball directly (step
+    ``1 / L``, then the Euclidean projection onto the L2 ball, or onto the L1 ball by the
+    sort-and-threshold method of Duchi et al., 2008), without any penalty strength. The
+    table also checks that the solution lies on the sphere (or inside the ball when
+    ``lam = 0``), that it satisfies the optimality conditions of the penalized problem at the
+    strength ``lam`` found by bisection, and, for two features, that no point of a dense grid
+    on the boundary of the ball has a lower data loss.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+        Rank n.
+    y : array_like, shape (m,)
+    budget : float, > 0
+    kind : {"l1", "l2"}
+    max_iter : int, default 200000
+        Iterations allowed to projected gradient descent.
+
+    Returns
+    -------
+    CheckTable
+    """
+    X, y = check_data(X, y)
+    budget = check_scalar(budget, "budget", positive=True)
+    kind = check_kind(kind)
+    max_iter = check_count(max_iter, "max_iter", minimum=1)
+    w, lam = constrained_minimizer(X, y, budget, kind)
+    order = 2 if kind == "l2" else 1
+    size = float(np.linalg.norm(w, order))
+    reference = _projected_gradient(X, y, budget, kind, max_iter)
+    loss, reference_loss = data_loss(w, X, y), data_loss(reference, X, y)
+    if kind == "l2":
+        violation = float(np.max(np.abs(objective_grad(w, X, y, lam, "l2"))))
+    else:
+        violation = l1_optimality_violation(w, X, y, lam)
+    scale = max(float(np.max(np.abs(X.T @ y))) / X.shape[0], FLOAT64_EPS)
+    name = kind.upper()
+    checks = [
+        Check(
+            f"{name}: norm of the solution = budget (relative error)"
+            if lam > 0
+            else f"{name}: least squares lies inside the ball (norm - budget) / budget",
+            abs(size - budget) / budget if lam > 0 else (size - budget) / budget,
+            1e-8 if lam > 0 else 0.0,
+        ),
+        Check(
+            f"{name}: solution = projected gradient descent (relative error)",
+            relative_error(w, reference),
+            1e-6,
+        ),
+        Check(
+            f"{name}: data loss <= that of projected gradient descent (relative excess)",
+            max(loss - reference_loss, 0.0) / max(reference_loss, FLOAT64_EPS),
+            1e-10,
+        ),
+        Check(
+            f"{name}: optimality conditions of the penalized problem at lam = {lam:.3g}"
+            " (largest violation / max|X^T y|/m)",
+            violation / scale,
+            1e-8,
+        ),
+    ]
+    if X.shape[1] == 2 and lam > 0:
+        angles = np.linspace(0, 2 * np.pi, 200_001)
+        directions = np.stack([np.cos(angles), np.sin(angles)])
+        boundary = budget * directions / np.linalg.norm(directions, order, axis=0)
+        residuals = y[:, None] - X @ boundary
+        grid_loss = float(np.min(np.sum(residuals**2, axis=0)) / (2 * X.shape[0]))
+        checks.append(
+            Check(
+                f"{name}: no point of a 200001-point grid on the boundary is lower"
+                " (relative excess)",
+                max(loss - grid_loss, 0.0) / max(grid_loss, FLOAT64_EPS),
+                1e-10,
+            )
+        )
+    return CheckTable(checks)
+
+
+def _projected_gradient(X, y, budget, kind, max_iter):
+    step = 1 / lipschitz_constant(X)
+    project = _project_l2 if kind == "l2" else _project_l1
+    w = np.zeros(X.shape[1])
+    for _ in range(max_iter):
+        w_next = project(w - step * (X.T @ (X @ w - y) / X.shape[0]), budget)
+        if np.linalg.norm(w_next - w) <= 1e-15 * max(1.0, np.linalg.norm(w)):
+            return w_next
+        w = w_next
+    return w
+
+
+def _project_l2(v, budget):
+    size = np.linalg.norm(v)
+    return v if size <= budget else v * (budget / size)
+
+
+def _project_l1(v, budget):
+    if np.sum(np.abs(v)) <= budget:
+        return v
+    u = np.sort(np.abs(v))[::-1]
+    cumulative = np.cumsum(u)
+    k = np.nonzero(u * np.arange(1, u.size + 1) > cumulative - budget)[0][-1]
+    threshold = (cumulative[k] - budget) / (k + 1)
+    return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)

@@ -1,0 +1,232 @@
+"""The course's ``lam`` in the units of Keras, PyTorch and scikit-learn.
+
+The course penalizes a loss ``L(w)`` as ``J(w) = L(w) + (lam/2) * ||w||**2`` (L2) or
+``L(w) + (lam/2) * ||w||_1`` (L1). Libraries spell the same strength differently:
+
+==============================  =============================  ===================
+library, argument               minimizes / does               course's ``lam`` as
+==============================  =============================  ===================
+Keras ``L2(c)``                 adds ``c * sum(W**2)``         ``c = lam / 2``
+Keras ``L1(c)``                 adds ``c * sum(|W|)``          ``c = lam / 2``
+Keras ``mse`` + ``L2(c)``       ``(1/m)||r||**2 + c||w||**2``  ``c = lam``
+Keras ``mse`` + ``L1(c)``       ``(1/m)||r||**2 + c|w|``       ``c = lam``
+plain ``SGD(weight_decay=wd)``  ``w - lr*(grad L + wd*w)``     ``wd = lam``
+``AdamW(weight_decay=wd)``      ``w *= 1 - lr*wd``, then Adam  not an L2 penalty
+sklearn ``Ridge(alpha)``        ``||r||**2 + alpha ||w||**2``  ``alpha = m * lam``
+sklearn ``Lasso(alpha)``        ``(1/2m)||r||**2 + alpha|w|``  ``alpha = lam / 2``
+==============================  =============================  ===================
+
+:func:`regkit.conversion_checks` verifies every row, in this order.
+"""
+
+from __future__ import annotations
+
+from .._validation import (
+    check_count,
+    check_lam,
+    check_scalar,
+)
+
+__all__ = [
+    "adamw_decay_factor",
+    "keras_l1_coefficient",
+    "keras_l2_coefficient",
+    "lasso_alpha",
+    "mse_keras_l1_coefficient",
+    "mse_keras_l2_coefficient",
+    "ridge_alpha",
+    "sgd_weight_decay",
+]
+
+
+def keras_l2_coefficient(lam):
+    """Return the ``c`` of Keras's ``L2(c)`` that adds the course's L2 penalty.
+
+    Keras's ``L2(c)(W)`` is ``c * sum(W**2)`` (no half, no mean), the course's penalty is
+    ``(lam/2) * sum(W**2)``, so ``c = lam / 2``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+
+    Returns
+    -------
+    float
+        ``lam / 2``.
+
+    Examples
+    --------
+    >>> keras_l2_coefficient(0.01)
+    0.005
+    """
+    return check_lam(lam) / 2
+
+
+def keras_l1_coefficient(lam):
+    """Return the ``c`` of Keras's ``L1(c)`` that adds the course's L1 penalty.
+
+    Keras's ``L1(c)(W)`` is ``c * sum(|W|)``, the course's penalty is ``(lam/2) * sum(|W|)``,
+    so ``c = lam / 2``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+
+    Returns
+    -------
+    float
+        ``lam / 2``.
+    """
+    return check_lam(lam) / 2
+
+
+def sgd_weight_decay(lam):
+    """Return the ``weight_decay`` of plain SGD that reproduces SGD on the course's L2 objective.
+
+    SGD on ``J(w) = L(w) + (lam/2) ||w||**2`` steps ``w <- w - lr * (grad L(w) + lam * w)``.
+    Keras's ``SGD(weight_decay=wd)`` first shrinks ``w <- w - lr * wd * w``, then subtracts
+    ``lr * grad L`` with the gradient taken at the weights before the shrink, which is
+    ``w <- w - lr * (grad L(w) + wd * w)``: the same step when ``wd = lam``. PyTorch's
+    ``torch.optim.SGD(weight_decay=wd)`` adds ``wd * w`` to the gradient, so it too needs
+    ``wd = lam``.
+
+    With momentum the two libraries part ways: PyTorch adds ``wd * w`` before the momentum
+    buffer, so its ``weight_decay`` stays an L2 penalty; Keras decays the weights outside the
+    velocity, so ``SGD(momentum=0.9, weight_decay=lam)`` no longer follows the L2 objective
+    (see :func:`weight_decay_checks`). In Keras the decay applies to biases too unless they are
+    excluded with ``optimizer.exclude_from_weight_decay(var_names=["bias"])``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+
+    Returns
+    -------
+    float
+        ``lam``.
+    """
+    return check_lam(lam)
+
+
+def ridge_alpha(lam, m):
+    """Return the ``alpha`` of scikit-learn's ``Ridge`` that minimizes the course's L2 objective.
+
+    ``Ridge(alpha, fit_intercept=False)`` minimizes ``||y - X w||**2 + alpha ||w||**2``, which
+    is ``2m * [1/(2m) ||y - X w||**2 + (alpha / (2m)) ||w||**2]``; the bracket is the course's
+    objective when ``alpha / (2m) = lam / 2``, that is ``alpha = m * lam``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+    m : int
+        Number of training examples, >= 1.
+
+    Returns
+    -------
+    float
+        ``m * lam``.
+    """
+    return check_count(m, "m", minimum=1) * check_lam(lam)
+
+
+def lasso_alpha(lam):
+    """Return the ``alpha`` of scikit-learn's ``Lasso`` that minimizes the course's L1 objective.
+
+    ``Lasso(alpha, fit_intercept=False)`` minimizes ``1/(2m) ||y - X w||**2 + alpha ||w||_1``,
+    the course's ``1/(2m) ||y - X w||**2 + (lam/2) ||w||_1`` when ``alpha = lam / 2``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+
+    Returns
+    -------
+    float
+        ``lam / 2``.
+    """
+    return check_lam(lam) / 2
+
+
+def mse_keras_l2_coefficient(lam):
+    """Return the ``c`` of ``L2(c)`` for a linear model trained with Keras's ``mse``.
+
+    Keras's ``mse`` is ``(1/m) ||r||**2`` with ``r = y - X w`` (no half), so the trained
+    objective is ``(1/m) ||r||**2 + c ||w||**2 = 2 * [1/(2m) ||r||**2 + (c/2) ||w||**2]``. The
+    bracket is the course's L2 objective with strength ``c``, and doubling does not move the
+    minimizer: ``c = lam``. (With cross-entropy there is no half to absorb, and the course's
+    ``lam`` is ``L2(lam / 2)``, :func:`keras_l2_coefficient`.)
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+
+    Returns
+    -------
+    float
+        ``lam``.
+    """
+    return check_lam(lam)
+
+
+def mse_keras_l1_coefficient(lam):
+    """Return the ``c`` of Keras's ``L1(c)`` for a linear model trained with Keras's ``mse``.
+
+    Keras's ``mse`` is ``(1/m) ||r||**2`` (no half), so the trained objective is
+    ``(1/m) ||r||**2 + c ||w||_1 = 2 * [1/(2m) ||r||**2 + (c/2) ||w||_1]``: the course's L1
+    objective with strength ``c``, doubled, which has the same minimiser. So ``c = lam``.
+
+    Parameters
+    ----------
+    lam : float
+        The course's strength, finite and >= 0.
+
+    Returns
+    -------
+    float
+        ``lam``.
+
+    Examples
+    --------
+    >>> mse_keras_l1_coefficient(0.01)
+    0.01
+    """
+    return check_lam(lam)
+
+
+def adamw_decay_factor(learning_rate, weight_decay):
+    """Return the factor by which ``AdamW`` multiplies every weight at each step.
+
+    Keras's and PyTorch's ``AdamW(learning_rate=lr, weight_decay=wd)`` first shrink each weight,
+    ``w <- w - lr * wd * w = (1 - lr * wd) * w``, then apply Adam's step to the gradient of the
+    loss alone. With ``wd = lam`` the shrink is the one plain gradient descent on the course's
+    L2 objective performs (:func:`regkit.sgd_weight_decay`), but Adam's step is not: an L2
+    penalty's gradient ``lam * w`` would pass through Adam's per-coordinate division by
+    ``sqrt(v) + eps``, the decay does not. There is therefore no ``wd`` for which ``AdamW``
+    minimises the course's penalized objective (Loshchilov & Hutter, 2019).
+
+    Parameters
+    ----------
+    learning_rate : float
+        > 0.
+    weight_decay : float
+        >= 0.
+
+    Returns
+    -------
+    float
+        ``1 - learning_rate * weight_decay``.
+
+    Examples
+    --------
+    >>> adamw_decay_factor(0.01, 0.1)
+    0.999
+    """
+    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
+    weight_decay = check_scalar(weight_decay, "weight_decay")
+    return 1.0 - learning_rate * weight_decay

@@ -1,0 +1,578 @@
+"""Train a whole grid of small networks at once: every (lambda, fold) pair is one slice.
+
+Cross-validating the strength of a penalty costs one training per (lambda, fold) pair. Trained
+one after another with ``model.fit``, small networks spend most of their time in per-step
+overhead, not arithmetic. The engine here stacks the weights of all models on a leading
+*model axis* and advances every model by one mini-batch of its own in a single compiled step,
+so the overhead is paid once per step for the whole grid.
+
+Each model sees exactly what it would see if trained alone: its own training rows, in its own
+shuffled order (:func:`batch_schedule`), the same initial weights (:func:`initial_weights`),
+the same loss (mean cross-entropy of the batch plus the course's penalty on the kernels) and the
+same optimizer arithmetic as Keras's ``SGD``, ``Adam`` and ``AdamW``. The tests train each
+model that way with Keras itself (``tests/keras_reference.py``) and compare.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import as_float_array, check_count, check_kind, check_scalar
+from ..backend import import_tensorflow
+from .training import check_single_machine, select_strategy
+
+__all__ = [
+    "SweepResult",
+    "batch_schedule",
+    "initial_weights",
+    "stratified_folds",
+    "sweep",
+    "train_stack",
+]
+
+OPTIMIZERS = ("sgd", "adam", "adamw")
+BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # Keras's defaults for Adam and AdamW
+
+
+@dataclass
+class SweepResult:
+    """What :func:`sweep` returns; arrays have the model axis first.
+
+    Attributes
+    ----------
+    lams : numpy.ndarray, shape (models,)
+        The strength of each model.
+    folds : numpy.ndarray of int, shape (models,)
+        The fold each model holds out (-1: no fold held out).
+    loss : numpy.ndarray, shape (models, epochs)
+        Training loss per epoch as Keras reports it: batch mean cross-entropy plus penalty,
+        averaged over the epoch's batches weighted by their sizes.
+    val_loss, val_cross_entropy, val_accuracy : numpy.ndarray, shape (models, epochs)
+        On each model's held-out rows after every epoch; ``val_loss`` includes the penalty as
+        Keras's does, ``val_cross_entropy`` does not. NaN when nothing is held out.
+    weights : list of numpy.ndarray
+        Final kernels and biases, layer by layer, each with the model axis first.
+    """
+
+    lams: np.ndarray
+    folds: np.ndarray
+    loss: np.ndarray
+    val_loss: np.ndarray
+    val_cross_entropy: np.ndarray
+    val_accuracy: np.ndarray
+    weights: list
+
+
+def stratified_folds(y, k, seed=0):
+    """Return the fold (0 .. k-1) of every example: stratified, shuffled, deterministic.
+
+    Uses scikit-learn's ``StratifiedKFold``. Every fold must contain every class, so that each
+    model is validated, and trained, on all classes.
+
+    Parameters
+    ----------
+    y : array_like of int, shape (count,)
+    k : int
+        Number of folds, 2 <= k <= count.
+    seed : int, default 0
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (count,)
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is out of range, or a fold lacks a class (the message names both).
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    y = _labels(y, "y")
+    k = check_count(k, "k", minimum=2)
+    if k > y.size:
+        raise ValueError(f"k must be <= the number of examples ({y.size}); got {k}")
+    classes, counts = np.unique(y, return_counts=True)
+    scarce = classes[counts < k]
+    if scarce.size:
+        raise ValueError(
+            f"every fold must contain every class, but classes {scarce.tolist()} have fewer "
+            f"than k={k} examples"
+        )
+    fold_of = np.empty(y.size, dtype=np.int64)
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=check_count(seed, "seed"))
+    for fold, (_, held_out) in enumerate(splitter.split(np.zeros(y.size), y)):
+        fold_of[held_out] = fold
+    return fold_of
+
+
+def batch_schedule(train_rows, epochs, batch_size, seed):
+    """Return the mini-batches of one model: ``epochs`` lists of index arrays.
+
+    Every epoch is a fresh permutation of ``train_rows`` cut into consecutive batches of
+    ``batch_size`` (the last one smaller if needed), drawn from a generator seeded by ``seed``.
+
+    Parameters
+    ----------
+    train_rows : array_like of int
+    epochs, batch_size : int
+    seed : int or sequence of int
+
+    Returns
+    -------
+    list of list of numpy.ndarray
+    """
+    train_rows = np.asarray(train_rows, dtype=np.int64)
+    epochs = check_count(epochs, "epochs", minimum=1)
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    rng = np.random.default_rng(seed)
+    schedule = []
+    for _ in range(epochs):
+        order = rng.permutation(train_rows)
+        schedule.append([order[i : i + batch_size] for i in range(0, order.size, batch_size)])
+    return schedule
+
+
+def initial_weights(input_dim, hidden, num_classes, seed):
+    """Return Glorot-uniform kernels and zero biases, as ``regkit.build_mlp`` initialises them.
+
+    Parameters
+    ----------
+    input_dim : int
+    hidden : sequence of int
+    num_classes : int
+    seed : int or sequence of int
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``[W1, b1, W2, b2, ...]`` in float32.
+    """
+    rng = np.random.default_rng(seed)
+    sizes = [input_dim, *hidden, num_classes]
+    weights = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        limit = math.sqrt(6 / (fan_in + fan_out))
+        weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
+        weights.append(np.zeros(fan_out, dtype=np.float32))
+    return weights
+
+
+def sweep(
+    x,
+    y,
+    lams,
+    *,
+    k=5,
+    penalty="l2",
+    hidden=(64,),
+    num_classes=10,
+    optimizer="adam",
+    learning_rate=1e-3,
+    weight_decay=0.0,
+    epochs=30,
+    batch_size=64,
+    seed=0,
+    strategy=None,
+):
+    """Train one model per (lambda, fold) pair at once; return their learning curves.
+
+    Model ``i * k + f`` has strength ``lams[i]`` and holds out fold ``f`` of
+    :func:`stratified_folds`. All models of a fold start from the same initial weights, so
+    that differences between strengths are not differences between initialisations.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, features)
+    y : array_like of int, shape (count,)
+    lams : array_like, shape (grid,)
+        Strengths in the course's convention, finite and >= 0; at least one.
+    k : int, default 5
+        Number of folds, >= 2.
+    penalty : {"l1", "l2"}
+    hidden, num_classes
+        As for :func:`regkit.build_mlp`.
+    optimizer : {"sgd", "adam", "adamw"}
+    learning_rate : float
+    weight_decay : float, default 0
+        Decoupled decay of the kernels for ``"adamw"`` (Keras's ``AdamW(weight_decay=...)``).
+    epochs, batch_size, seed : int
+    strategy : tf.distribute.Strategy, optional
+        Defaults to :func:`regkit.select_strategy`. With several replicas, every batch is
+        split between them and their gradients are summed. One machine only (see
+        :func:`regkit.check_single_machine`).
+
+    Returns
+    -------
+    SweepResult
+    """
+    x, y = _features(x, "x"), _labels(y, "y")
+    _same_length(x, y)
+    lams = _strengths(lams)
+    fold_of = stratified_folds(y, k, seed)
+    rows = np.arange(y.size)
+    train_rows, val_rows, model_lams, model_folds, inits = [], [], [], [], []
+    for lam in lams:
+        for fold in range(k):
+            train_rows.append(rows[fold_of != fold])
+            val_rows.append(rows[fold_of == fold])
+            model_lams.append(lam)
+            model_folds.append(fold)
+    for fold in model_folds:
+        inits.append(initial_weights(x.shape[1], tuple(hidden), num_classes, [seed, fold]))
+    return train_stack(
+        x,
+        y,
+        train_rows,
+        val_rows,
+        model_lams,
+        inits,
+        folds=model_folds,
+        penalty=penalty,
+        num_classes=num_classes,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        weight_decay=weight_decay,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        strategy=strategy,
+    )
+
+
+def train_stack(
+    x,
+    y,
+    train_rows,
+    val_rows,
+    lams,
+    inits,
+    *,
+    folds=None,
+    penalty="l2",
+    num_classes=10,
+    optimizer="adam",
+    learning_rate=1e-3,
+    weight_decay=0.0,
+    epochs=30,
+    batch_size=64,
+    seed=0,
+    strategy=None,
+):
+    """Train a stack of models, each on its own rows, with one compiled step for all.
+
+    Parameters
+    ----------
+    x, y
+        All examples.
+    train_rows, val_rows : sequence of array_like of int
+        For each model, the rows it trains on and the rows it is validated on (may be empty).
+    lams : sequence of float
+        Strength of each model.
+    inits : sequence of list of numpy.ndarray
+        Initial weights of each model (see :func:`initial_weights`); same shapes for all.
+    folds : sequence of int, optional
+        Recorded in the result.
+    penalty, num_classes, optimizer, learning_rate, weight_decay, epochs, batch_size, seed,
+    strategy
+        As for :func:`sweep`. Model ``m`` draws its batches from
+        ``batch_schedule(train_rows[m], epochs, batch_size, [seed, m])``.
+
+    Returns
+    -------
+    SweepResult
+    """
+    tf = import_tensorflow()
+    x, y = _features(x, "x"), _labels(y, "y")
+    _same_length(x, y)
+    if y.max() >= num_classes:
+        raise ValueError(f"y must hold labels in 0..{num_classes - 1}; got {y.max()}")
+    settings = _Settings.make(penalty, optimizer, learning_rate, weight_decay, epochs, batch_size)
+    models = len(train_rows)
+    if not models or len(val_rows) != models or len(lams) != models or len(inits) != models:
+        raise ValueError(
+            "train_rows, val_rows, lams and inits must have one entry per model; got lengths "
+            f"{len(train_rows)}, {len(val_rows)}, {len(lams)}, {len(inits)}"
+        )
+    lams = _strengths(lams)
+    _check_inits(inits, x.shape[1], num_classes)
+    if folds is not None and len(folds) != models:
+        raise ValueError(f"folds must have one entry per model ({models}); got {len(folds)}")
+    schedules = [
+        batch_schedule(_rows(rows, y.size, "train_rows", 1), epochs, batch_size, [seed, m])
+        for m, rows in enumerate(train_rows)
+    ]
+    strategy = select_strategy() if strategy is None else check_single_machine(strategy)
+    replicas = strategy.num_replicas_in_sync
+    # With several replicas each takes an equal slice of every batch; pad with masked rows.
+    batches = _pad_schedules(schedules, math.ceil(batch_size / replicas) * replicas)
+    validation = _pad_rows([_rows(rows, y.size, "val_rows", 0) for rows in val_rows])
+    with strategy.scope():
+        engine = _Engine(tf, strategy, x, y, lams, inits, settings)
+    history = engine.fit(batches, validation)
+    folds = np.full(models, -1) if folds is None else np.asarray(folds, dtype=np.int64)
+    return SweepResult(lams=lams, folds=folds, weights=engine.weights(), **history)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    penalty: str
+    optimizer: str
+    learning_rate: float
+    weight_decay: float
+    epochs: int
+    batch_size: int
+
+    @classmethod
+    def make(cls, penalty, optimizer, learning_rate, weight_decay, epochs, batch_size):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
+        weight_decay = check_scalar(weight_decay, "weight_decay")
+        if weight_decay and optimizer != "adamw":
+            raise ValueError("weight_decay applies to optimizer='adamw' only")
+        return cls(
+            check_kind(penalty, "penalty"),
+            optimizer,
+            check_scalar(learning_rate, "learning_rate", positive=True),
+            weight_decay,
+            check_count(epochs, "epochs", minimum=1),
+            check_count(batch_size, "batch_size", minimum=1),
+        )
+
+
+class _Engine:
+    """Stacked variables and the compiled epoch that updates them."""
+
+    def __init__(self, tf, strategy, x, y, lams, inits, settings):
+        self.tf, self.strategy, self.settings = tf, strategy, settings
+        self.x = tf.constant(x)
+        self.y = tf.constant(y.astype(np.int32))
+        self.lams = tf.constant(lams.astype(np.float32))
+        stacked = [np.stack(layer) for layer in zip(*inits, strict=True)]
+        self.variables = [tf.Variable(value) for value in stacked]
+        self.kernels = self.variables[0::2]
+        models = len(lams)
+        self.slots = [
+            (tf.Variable(tf.zeros_like(v)), tf.Variable(tf.zeros_like(v))) for v in self.variables
+        ]
+        self.step_count = tf.Variable(tf.zeros(models))
+        self.replicas = strategy.num_replicas_in_sync
+        self._epoch = tf.function(self._epoch_fn, jit_compile=self.replicas == 1)
+        self._evaluate = tf.function(self._evaluate_fn, jit_compile=self.replicas == 1)
+
+    def weights(self):
+        return [v.numpy() for v in self.variables]
+
+    def fit(self, batches, validation):
+        index, mask, active = batches
+        val_index, val_mask = validation
+        epochs = self.settings.epochs
+        history = {key: [] for key in ("loss", "val_loss", "val_cross_entropy", "val_accuracy")}
+        has_validation = val_mask.shape[1] > 0
+        for epoch in range(epochs):
+            loss = self._epoch(index[epoch], mask[epoch], active[epoch])
+            history["loss"].append(loss.numpy())
+            if has_validation:
+                val_ce, val_acc, penalty = (t.numpy() for t in self._evaluate(val_index, val_mask))
+            else:
+                val_ce = val_acc = penalty = np.full(len(loss), np.nan)
+            history["val_cross_entropy"].append(val_ce)
+            history["val_loss"].append(val_ce + penalty)
+            history["val_accuracy"].append(val_acc)
+        return {key: np.stack(values, axis=1) for key, values in history.items()}
+
+    # --- the compiled parts ------------------------------------------------------------------
+
+    def _logits(self, rows):
+        tf = self.tf
+        h = tf.gather(self.x, rows)  # (models, batch, features)
+        layers = len(self.kernels)
+        pairs = zip(self.variables[0::2], self.variables[1::2], strict=True)
+        for i, (kernel, bias) in enumerate(pairs):
+            h = tf.einsum("mbi,mio->mbo", h, kernel) + bias[:, None, :]
+            if i < layers - 1:
+                h = tf.nn.relu(h)
+        return h
+
+    def _cross_entropy(self, rows, mask):
+        """Per-model sum of cross-entropy over the masked rows, and per-row correctness."""
+        tf = self.tf
+        logits = self._logits(rows)
+        labels = tf.gather(self.y, rows)
+        per_row = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        correct = tf.cast(
+            tf.equal(tf.argmax(logits, -1, output_type=tf.int32), labels), tf.float32
+        )
+        return tf.reduce_sum(per_row * mask, axis=1), tf.reduce_sum(correct * mask, axis=1)
+
+    def _penalty(self):
+        tf = self.tf
+        total = 0.0
+        for kernel in self.kernels:
+            if self.settings.penalty == "l2":
+                total += tf.reduce_sum(tf.square(kernel), axis=[1, 2])
+            else:
+                total += tf.reduce_sum(tf.abs(kernel), axis=[1, 2])
+        return self.lams / 2 * total
+
+    def _evaluate_fn(self, rows, mask):
+        ce_sum, correct = self._cross_entropy(rows, mask)
+        count = self.tf.reduce_sum(mask, axis=1)
+        return ce_sum / count, correct / count, self._penalty()
+
+    def _epoch_fn(self, index, mask, active):
+        tf = self.tf
+        steps = tf.shape(index)[0]
+        total = tf.zeros_like(self.lams)
+        seen = tf.zeros_like(self.lams)
+        for step in tf.range(steps):
+            counts = tf.reduce_sum(mask[step], axis=1)
+            loss = self._step(index[step], mask[step], counts, active[step])
+            total += loss * counts
+            seen += counts
+        return total / seen
+
+    def _step(self, rows, mask, counts, active):
+        tf = self.tf
+        if self.replicas == 1:
+            with tf.GradientTape() as tape:
+                ce_sum, _ = self._cross_entropy(rows, mask)
+                penalty = self._penalty()
+                per_model = ce_sum / tf.maximum(counts, 1.0) + penalty
+                total = tf.reduce_sum(per_model * active)
+            gradients = tape.gradient(total, self.variables)
+        else:
+            per_model, gradients = self._replicated_gradients(rows, mask, counts, active)
+        self._apply(gradients, active)
+        return per_model
+
+    def _replicated_gradients(self, rows, mask, counts, active):
+        """Split the batch axis between replicas and sum their gradients."""
+        tf, strategy = self.tf, self.strategy
+        replicas = self.replicas
+        width = tf.shape(rows)[1] // replicas
+
+        def replica_fn():
+            replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+            start = replica * width
+            part_rows, part_mask = rows[:, start : start + width], mask[:, start : start + width]
+            with tf.GradientTape() as tape:
+                ce_sum, _ = self._cross_entropy(part_rows, part_mask)
+                share = ce_sum / tf.maximum(counts, 1.0) + self._penalty() / replicas
+                total = tf.reduce_sum(share * active)
+            return share, tape.gradient(total, self.variables)
+
+        shares, gradients = strategy.run(replica_fn)
+        reduce = tf.distribute.ReduceOp.SUM
+        per_model = strategy.reduce(reduce, shares, axis=None)
+        return per_model, [strategy.reduce(reduce, g, axis=None) for g in gradients]
+
+    def _apply(self, gradients, active):
+        tf, s = self.tf, self.settings
+        on = active > 0
+        self.step_count.assign(self.step_count + active)
+        t = self.step_count
+        for i, (variable, gradient) in enumerate(zip(self.variables, gradients, strict=True)):
+            shape = [-1] + [1] * (len(variable.shape) - 1)
+            gate = tf.reshape(on, shape)
+            if s.optimizer == "sgd":
+                update = s.learning_rate * gradient
+            else:
+                m, v = self.slots[i]
+                new_m = m + (gradient - m) * (1 - BETA_1)
+                new_v = v + (tf.square(gradient) - v) * (1 - BETA_2)
+                m.assign(tf.where(gate, new_m, m))
+                v.assign(tf.where(gate, new_v, v))
+                alpha = s.learning_rate * tf.sqrt(1 - BETA_2**t) / (1 - BETA_1**t)
+                update = tf.reshape(alpha, shape) * new_m / (tf.sqrt(new_v) + EPSILON)
+            if s.optimizer == "adamw" and s.weight_decay and i % 2 == 0:
+                # Keras decays before the gradient step: w <- w - w * wd * lr.
+                variable.assign(
+                    tf.where(
+                        gate, variable - variable * s.weight_decay * s.learning_rate, variable
+                    )
+                )
+            variable.assign(tf.where(gate, variable - update, variable))
+
+
+def _pad_schedules(schedules, batch_size):
+    """Stack per-model schedules into (epochs, steps, models, batch) index and mask arrays."""
+    epochs = len(schedules[0])
+    steps = max(len(epoch) for schedule in schedules for epoch in schedule)
+    models = len(schedules)
+    index = np.zeros((epochs, steps, models, batch_size), dtype=np.int32)
+    mask = np.zeros((epochs, steps, models, batch_size), dtype=np.float32)
+    active = np.zeros((epochs, steps, models), dtype=np.float32)
+    for m, schedule in enumerate(schedules):
+        for e, epoch in enumerate(schedule):
+            for s, rows in enumerate(epoch):
+                index[e, s, m, : rows.size] = rows
+                mask[e, s, m, : rows.size] = 1.0
+                active[e, s, m] = 1.0
+    return index, mask, active
+
+
+def _pad_rows(row_lists):
+    width = max(rows.size for rows in row_lists)
+    index = np.zeros((len(row_lists), width), dtype=np.int32)
+    mask = np.zeros((len(row_lists), width), dtype=np.float32)
+    for m, rows in enumerate(row_lists):
+        index[m, : rows.size] = rows
+        mask[m, : rows.size] = 1.0
+    return index, mask
+
+
+def _check_inits(inits, features, num_classes):
+    shapes = [tuple(np.shape(w)) for w in inits[0]]
+    if len(shapes) < 2 or len(shapes) % 2 or shapes[0][0] != features:
+        raise ValueError(
+            f"inits: the first kernel must have {features} rows (one per feature of x); "
+            f"got shapes {shapes}"
+        )
+    if shapes[-1] != (num_classes,):
+        raise ValueError(f"inits: the last bias must have {num_classes} entries; got {shapes[-1]}")
+    for m, init in enumerate(inits):
+        if [tuple(np.shape(w)) for w in init] != shapes:
+            raise ValueError(f"inits: model {m} has other shapes than model 0")
+
+
+def _features(x, name):
+    return as_float_array(x, name, ndim=2).astype(np.float32)
+
+
+def _labels(y, name):
+    labels = np.asarray(y)
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(f"{name} must be a non-empty vector of labels; got shape {labels.shape}")
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer class labels; got dtype {labels.dtype}")
+    if labels.min() < 0:
+        raise ValueError(f"{name} must hold labels >= 0; got {labels.min()}")
+    return labels.astype(np.int64)
+
+
+def _same_length(x, y):
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"x and y must have the same number of examples; got x.shape={x.shape}, "
+            f"y.shape={y.shape}"
+        )
+
+
+def _strengths(lams):
+    lams = as_float_array(lams, "lams", ndim=1)
+    if np.any(lams < 0):
+        raise ValueError(f"lams must be >= 0; got {lams[lams < 0].tolist()}")
+    return lams
+
+
+def _rows(rows, count, name, minimum):
+    rows = np.asarray(rows, dtype=np.int64).ravel()
+    if rows.size < minimum:
+        raise ValueError(f"{name}: every model needs at least {minimum} row(s)")
+    if rows.size and (rows.min() < 0 or rows.max() >= count):
+        raise ValueError(f"{name} must index rows 0..{count - 1}")
+    return rows

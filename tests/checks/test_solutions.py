@@ -1,0 +1,100 @@
+"""Tests of regkit.checks.solutions: the check suites of the minimizers.
+
+The suites must pass on correct code and fail when a solver they check is broken, shown by
+monkeypatching the names that the module imported.
+"""
+
+import numpy as np
+import pytest
+
+import regkit
+import regkit.checks.gradients
+import regkit.checks.solutions
+from regkit import CheckTable
+
+GRADIENTS = regkit.checks.gradients
+SOLUTIONS = regkit.checks.solutions
+
+
+def failing_claims(table):
+    return [check.claim for check in table.failures()]
+
+
+@pytest.mark.parametrize("lam", [1e-6, 1e-3, 0.1, 10.0])
+def test_ridge_checks_pass(any_problem, lam):
+    table = regkit.ridge_checks(any_problem.X, any_problem.y, lam)
+    assert isinstance(table, CheckTable)
+    assert table.all_passed, failing_claims(table)
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.3, 0.7])
+def test_lasso_checks_pass(any_problem, fraction):
+    lam = fraction * regkit.lasso_threshold(any_problem.X, any_problem.y)
+    table = regkit.lasso_checks(any_problem.X, any_problem.y, lam)
+    assert isinstance(table, CheckTable)
+    assert table.all_passed, failing_claims(table)
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.5])
+def test_sparsity_checks_pass(any_problem, fraction):
+    lam = fraction * regkit.lasso_threshold(any_problem.X, any_problem.y)
+    table = regkit.sparsity_checks(any_problem.X, any_problem.y, lam)
+    assert isinstance(table, CheckTable)
+    assert table.all_passed, failing_claims(table)
+
+
+def test_sparsity_checks_find_no_zeros_when_the_lasso_solution_is_dense(tall_problem):
+    table = regkit.sparsity_checks(tall_problem.X, tall_problem.y, 1e-4)
+    assert "exact lasso solution: weights exactly 0" in failing_claims(table)
+
+
+def test_sparsity_checks_reject_zero_lam(problem):
+    with pytest.raises(ValueError, match="lam"):
+        regkit.sparsity_checks(problem.X, problem.y, 0.0)
+
+
+def test_ridge_checks_fail_for_a_wrong_solution(monkeypatch, problem):
+    true_ridge = SOLUTIONS.ridge
+    monkeypatch.setattr(SOLUTIONS, "ridge", lambda *args: true_ridge(*args) * (1 + 1e-6))
+    assert not regkit.ridge_checks(problem.X, problem.y, 0.1).all_passed
+
+
+def test_lasso_checks_fail_for_a_wrong_solution(monkeypatch, sparse_problem):
+    true_lasso = SOLUTIONS.lasso
+    monkeypatch.setattr(
+        SOLUTIONS,
+        "lasso",
+        lambda *args, **kwargs: true_lasso(*args, **kwargs) * 1.001,
+    )
+    table = regkit.lasso_checks(sparse_problem.X, sparse_problem.y, 0.1)
+    assert not table.all_passed
+
+
+def test_sparsity_checks_fail_for_a_prox_without_thresholding(monkeypatch, sparse_problem):
+    monkeypatch.setattr(SOLUTIONS, "l1_prox", lambda lam: lambda z, lr: z / (1 + lr * lam))
+    table = regkit.sparsity_checks(sparse_problem.X, sparse_problem.y, 0.1)
+    assert failing_claims(table) == ["ISTA after 500 steps: weights exactly 0"]
+
+
+def assert_table_or_error_naming(call, name):
+    try:
+        table = call()
+    except ValueError as error:
+        assert name in str(error)
+    else:
+        assert isinstance(table, CheckTable)
+
+
+def test_sparsity_checks_on_all_zero_design_do_not_divide_by_zero():
+    X, y = np.zeros((5, 3)), np.ones(5)
+    assert_table_or_error_naming(lambda: regkit.sparsity_checks(X, y, 0.1), "X")
+
+
+def test_lasso_checks_on_zero_targets_do_not_divide_by_zero(problem):
+    y = np.zeros(problem.m)
+    assert_table_or_error_naming(lambda: regkit.lasso_checks(problem.X, y, 0.1), "y")
+
+
+def test_sparsity_checks_pass_with_a_constant_zero_feature(sparse_problem):
+    X = np.column_stack([sparse_problem.X, np.zeros(sparse_problem.m)])
+    assert regkit.sparsity_checks(X, sparse_problem.y, 0.1).all_passed
