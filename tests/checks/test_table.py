@@ -126,3 +126,20 @@ def test_relative_error_closed_forms(approx, exact, expected):
 def test_relative_error_rejects_different_shapes():
     with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
         regkit.relative_error([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def test_check_table_slices_and_picks_are_check_tables():
+    table = make_table()
+    assert isinstance(table[1:], CheckTable) and len(table[1:]) == len(table) - 1
+    picked = table.pick(2, 0)
+    assert isinstance(picked, CheckTable)
+    assert list(picked) == [table[2], table[0]]
+    assert isinstance(table[0], Check)
+
+
+@pytest.mark.parametrize(
+    ("position", "error"), [(99, IndexError), ("0", TypeError), (True, TypeError)]
+)
+def test_check_table_pick_rejects_bad_positions(position, error):
+    with pytest.raises(error):
+        make_table().pick(position)

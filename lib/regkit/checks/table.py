@@ -92,6 +92,28 @@ class CheckTable(tuple):
     def __add__(self, other):
         return CheckTable(tuple(self) + tuple(other))
 
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return CheckTable(item) if isinstance(index, slice) else item
+
+    def pick(self, *positions: int) -> CheckTable:
+        """Return the checks at ``positions``, in that order, as a table.
+
+        A page shows the rows that teach its point (``table.pick(0, 2)``) and asserts the whole
+        table in a hidden cell.
+
+        Raises
+        ------
+        TypeError
+            If a position is not an integer.
+        IndexError
+            If a position is out of range.
+        """
+        for position in positions:
+            if isinstance(position, bool) or not isinstance(position, int):
+                raise TypeError(f"positions must be integers; got {type(position).__name__}")
+        return CheckTable(self[position] for position in positions)
+
     def __repr__(self) -> str:
         rows = [("claim", "measured", "required", "result"), *self.rows()]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
