@@ -5,10 +5,17 @@ A :class:`~regkit.Check` records a claim, the number measured and the bound it m
 TensorFlow autodiff, closed forms and scikit-learn's solvers.
 """
 
-from . import gradients, networks, solutions, table
+from . import gradients, grading, networks, solutions, table
 from .gradients import *
+from .grading import *
 from .networks import *
 from .solutions import *
 from .table import *
 
-__all__ = [*table.__all__, *gradients.__all__, *solutions.__all__, *networks.__all__]
+__all__ = [
+    *table.__all__,
+    *grading.__all__,
+    *gradients.__all__,
+    *solutions.__all__,
+    *networks.__all__,
+]
