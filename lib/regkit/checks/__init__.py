@@ -1,7 +1,7 @@
 """Checks: every formula of the course against an independent computation.
 
-A :class:`~regkit.Check` records a claim, the number measured and the bound it must respect; a
-:class:`~regkit.CheckTable` shows them on a page. The oracles are central differences,
+A :class:`regkit.Check` records a claim, the number measured and the bound it must respect; a
+:class:`regkit.CheckTable` shows them on a page. The oracles are central differences,
 TensorFlow autodiff, closed forms and scikit-learn's solvers.
 """
 

@@ -1,25 +1,16 @@
-"""Weight decay versus an L2 penalty, and the course's ``lam`` in other libraries' units.
+"""Checks of what Keras does with a penalty, in the course's convention.
 
-The course penalizes a loss ``L(w)`` as ``J(w) = L(w) + (lam/2) * ||w||**2`` (L2) or
-``L(w) + (lam/2) * ||w||_1`` (L1). Libraries spell the same strength differently:
+Three suites build small :func:`regkit.build_mlp` classifiers (or a linear Keras model), compute
+a quantity through Keras and again with NumPy, and return a :class:`regkit.CheckTable`
+(tolerances for float32 arithmetic):
 
-==============================  =============================  ===================
-library, argument               minimizes / does               course's ``lam`` as
-==============================  =============================  ===================
-Keras ``L2(c)``                 adds ``c * sum(W**2)``         ``c = lam / 2``
-Keras ``L1(c)``                 adds ``c * sum(|W|)``          ``c = lam / 2``
-Keras ``mse`` + ``L2(c)``       ``(1/m)||r||**2 + c||w||**2``  ``c = lam``
-plain ``SGD(weight_decay=wd)``  ``w - lr*(grad L + wd*w)``     ``wd = lam``
-(Keras and PyTorch)
-sklearn ``Ridge(alpha)``        ``||r||**2 + alpha ||w||**2``  ``alpha = m * lam``
-sklearn ``Lasso(alpha)``        ``(1/2m)||r||**2 + alpha|w|``  ``alpha = lam / 2``
-==============================  =============================  ===================
-
-Plain SGD on the L2-penalized loss and SGD with decoupled weight decay ``wd = lam`` take the
-same steps; with momentum, and with Adam, they do not (Loshchilov & Hutter, 2019).
-:func:`weight_decay_checks` verifies every Keras and scikit-learn row numerically (PyTorch's
-``SGD`` is described from its source, ``torch/optim/sgd.py``, not run here), and
-:func:`decay_trajectories` records how far apart the trainings drift.
+* :func:`regkit.keras_penalty_checks`: the penalty Keras adds to the loss is the course's
+  ``(lam/2) * sum(W**2)`` or ``(lam/2) * sum(|W|)`` over the kernels, in ``model.losses``,
+  ``evaluate`` and one training step;
+* :func:`regkit.weight_decay_checks`: plain SGD on the L2-penalized loss and SGD with
+  decoupled weight decay ``wd = lam`` take the same steps; with momentum, and with Adam, they do
+  not (Loshchilov & Hutter, 2019);
+* :func:`regkit.conversion_checks`: every row of the table in :mod:`regkit.core.conversions`.
 
 Keras facts used here, read in Keras 3.15's source:
 

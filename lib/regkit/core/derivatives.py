@@ -1,7 +1,7 @@
 """Gradients computed without our formulas: central differences and TensorFlow autodiff.
 
 These are the independent references that the analytic gradients of
-:mod:`regkit.objectives` are checked against.
+:mod:`regkit.core.objectives` are checked against.
 """
 
 from __future__ import annotations

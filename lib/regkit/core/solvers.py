@@ -1,12 +1,12 @@
 """Solvers for the regularized least-squares objective of the course.
 
-* :func:`ridge` solves the L2 problem exactly through the singular value decomposition.
-* :func:`lasso` solves the L1 problem by proximal gradient (ISTA or FISTA), which gives exact
-  zeros; :func:`lasso_threshold` is the strength above which its solution is 0.
-* :func:`gradient_descent` runs the update of the source's section 3.3,
+* :func:`regkit.ridge` solves the L2 problem exactly through the singular value decomposition.
+* :func:`regkit.lasso` solves the L1 problem by proximal gradient (ISTA or FISTA), which gives
+  exact zeros; :func:`regkit.lasso_threshold` is the strength above which its solution is 0.
+* :func:`regkit.gradient_descent` runs the update of the source's section 3.3,
   ``w(t+1) = w(t) - lr * grad(w(t))``, optionally followed by a proximal step;
-  :func:`steps_to_converge` bounds how many steps it needs on the L2 objective.
-* :func:`constrained_minimizer` solves the norm-ball forms ``||w|| <= budget``.
+  :func:`regkit.steps_to_converge` bounds how many steps it needs on the L2 objective.
+* :func:`regkit.constrained_minimizer` solves the norm-ball forms ``||w|| <= budget``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Choosing the strength of a penalty by K-fold cross-validation, with the sweep engine.
 
-:func:`cross_validate` trains every (lambda, fold) pair at once with :func:`regkit.sweep`,
+:func:`regkit.cross_validate` trains every (lambda, fold) pair at once with :func:`regkit.sweep`,
 summarises the validation cross-entropy per lambda (mean and standard error over folds),
 picks the lambda with the lowest mean and the largest lambda within one standard error of it
 (Hastie, Tibshirani & Friedman, 2009, section 7.10), refits the chosen model on all the

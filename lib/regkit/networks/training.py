@@ -1,7 +1,8 @@
 """Training Keras models on the best available devices, with the course's penalty.
 
-:func:`select_strategy` picks a ``tf.distribute`` strategy (several GPUs, one GPU, or the CPU);
-:func:`train` builds, compiles and fits a model from :func:`regkit.build_mlp` inside it.
+:func:`regkit.select_strategy` picks a ``tf.distribute`` strategy (several GPUs, one GPU, or
+the CPU); :func:`regkit.train` builds, compiles and fits a model from
+:func:`regkit.build_mlp` inside it.
 """
 
 from __future__ import annotations
