@@ -19,7 +19,7 @@ from .engine import initial_weights, sweep, train_stack
 from .losses import softmax_cross_entropy
 from .models import mlp_logits
 
-__all__ = ["CrossValidation", "cross_validate", "mlp_logits", "one_standard_error_choice"]
+__all__ = ["CrossValidation", "cross_validate", "one_standard_error_choice"]
 
 RULES = ("one_se", "best")
 
