@@ -14,7 +14,7 @@ import numpy as np
 from .._validation import as_float_array, check_count, check_kind, check_lam, check_scalar
 from ..backend import import_tensorflow
 
-__all__ = ["build_mlp", "keras_regularizer"]
+__all__ = ["build_mlp", "keras_regularizer", "mlp_logits"]
 
 
 def keras_regularizer(lam, penalty):
