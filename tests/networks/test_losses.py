@@ -116,3 +116,35 @@ def test_kernel_penalty_rejects_bad_arguments(lam, penalty, error):
     model = regkit.build_mlp(4, hidden=(), num_classes=2)
     with pytest.raises(error):
         regkit.kernel_penalty(model, lam, penalty)
+
+
+class _Logits:
+    """A stand-in model: returns fixed logits."""
+
+    def __init__(self, logits):
+        self.logits = np.asarray(logits, dtype=np.float32)
+
+    def __call__(self, x, training=False):
+        return self.logits[: len(x)]
+
+
+def test_cross_entropy_against_a_closed_form():
+    logits = np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    expected = (-np.log(np.exp(2) / (np.exp(2) + 2)) - np.log(1 / 3)) / 2
+    value = regkit.cross_entropy(_Logits(logits), np.zeros((2, 4)), np.array([0, 1]))
+    assert value == pytest.approx(expected, rel=1e-6)
+
+
+def test_cross_entropy_of_an_unpenalized_model_is_keras_loss():
+    (x, y), _ = regkit.load_digits(seed=0)
+    (x, y), _ = regkit.stratified_subset(x, y, 60, seed=0)
+    result = regkit.train(
+        x, y, hidden=(16,), epochs=5, batch_size=60, learning_rate=0.02, verbose=0
+    )
+    keras_loss = result.model.evaluate(x, y, verbose=0, return_dict=True)["loss"]
+    assert regkit.cross_entropy(result.model, x, y) == pytest.approx(keras_loss, rel=1e-4)
+
+
+def test_cross_entropy_rejects_a_non_model():
+    with pytest.raises(TypeError, match="model"):
+        regkit.cross_entropy("model", [[0.0]], [0])
