@@ -9,8 +9,8 @@ Subpackages, one per layer of the course:
 
 * :mod:`regkit.core`: the numpy core (penalties, objectives, derivatives, solvers, the spectral
   view of ridge, unit conversions); importing :mod:`regkit` does not import TensorFlow;
-* :mod:`regkit.checks`: :class:`Check`, :class:`CheckTable` and the checks of every formula
-  against an independent computation;
+* :mod:`regkit.checks`: :class:`regkit.Check`, :class:`regkit.CheckTable` and the checks of
+  every formula against an independent computation;
 * :mod:`regkit.networks`: the Keras side (models, losses, training, the sweep engine,
   cross-validation), which imports TensorFlow on first use;
 * :mod:`regkit.data` (data sets), :mod:`regkit.backend` (the quiet TensorFlow import) and
@@ -19,36 +19,13 @@ Subpackages, one per layer of the course:
 Every public name is defined once, in the ``__all__`` of its module, and re-exported here.
 """
 
-from . import (
-    backend,
-    checks,
-    conventions,
-    core,
-    data,
-    decay,
-    faq,
-    networks,
-    notebook,
-    overfitting,
-    path_plots,
-    paths,
-    plots,
-    rescaling,
-)
+from . import backend, checks, core, data, networks, notebook
 from .backend import *
 from .checks import *
-from .conventions import *
 from .core import *
 from .data import *
-from .decay import *
-from .faq import *
 from .networks import *
 from .notebook import *
-from .overfitting import *
-from .path_plots import *
-from .paths import *
-from .plots import *
-from .rescaling import *
 
 __version__ = "0.1.0"
 
@@ -59,12 +36,4 @@ __all__ = [
     *data.__all__,
     *backend.__all__,
     *notebook.__all__,
-    *conventions.__all__,
-    *decay.__all__,
-    *faq.__all__,
-    *overfitting.__all__,
-    *path_plots.__all__,
-    *paths.__all__,
-    *plots.__all__,
-    *rescaling.__all__,
 ]
