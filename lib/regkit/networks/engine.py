@@ -7,10 +7,11 @@ overhead, not arithmetic. The engine here stacks the weights of all models on a 
 so the overhead is paid once per step for the whole grid.
 
 Each model sees exactly what it would see if trained alone: its own training rows, in its own
-shuffled order (:func:`batch_schedule`), the same initial weights (:func:`initial_weights`),
-the same loss (mean cross-entropy of the batch plus the course's penalty on the kernels) and the
-same optimizer arithmetic as Keras's ``SGD``, ``Adam`` and ``AdamW``. The tests train each
-model that way with Keras itself (``tests/keras_reference.py``) and compare.
+shuffled order (:func:`regkit.batch_schedule`), the same initial weights
+(:func:`regkit.initial_weights`), the same loss (mean cross-entropy of the batch plus the
+course's penalty on the kernels) and the same optimizer arithmetic as Keras's ``SGD``, ``Adam``
+and ``AdamW``. The tests train each model that way with Keras itself
+(``tests/networks/keras_reference.py``) and compare.
 """
 
 from __future__ import annotations
