@@ -179,8 +179,11 @@ def source_descent_checks(X, y, lam, *, steps=200):
     ``w <- w - lr * that`` multiplies the error by ``I + lr (H - 2 lam I)``, with
     ``H = X.T X / m``, so the iterates grow by ``rho = 1 + lr (mu_max - 2 lam)`` per step once
     ``mu_max``, the largest eigenvalue of ``H``, exceeds ``2 lam``: gradient ascent on the data
-    term. Correcting only the sign leaves the penalty twice too strong, and the iteration then
-    converges to the ridge solution for ``2 lam`` instead of ``lam``.
+    term. (For ``2 lam > mu_max`` the printed iteration converges instead, to
+    ``(H - 2 lam I)^-1 X.T y / m``, a stationary point of ``lam ||w||**2`` minus the data term
+    and not a ridge solution; this function covers only the diverging case.) Correcting only the
+    sign leaves the penalty twice too strong, and the iteration then converges to the ridge
+    solution for ``2 lam`` instead of ``lam``.
 
     Parameters
     ----------
@@ -201,7 +204,8 @@ def source_descent_checks(X, y, lam, *, steps=200):
     if mu_max <= 2 * lam:
         raise ValueError(
             f"lam must be < L/2 = {mu_max / 2:.3g} here: only then does the printed gradient "
-            "diverge (for larger lam it converges, to the minimizer for 2 lam)"
+            "diverge (for lam > L/2 it converges, but to (X^T X/m - 2 lam I)^-1 X^T y/m, "
+            "which is not a ridge solution)"
         )
     lr = 1 / (mu_max + lam)
     w0 = np.zeros(X.shape[1])
