@@ -302,7 +302,7 @@ def argument_pairs():
     [
         regkit.core.penalties,
         regkit.core.objectives,
-        regkit.core.derivatives,
+        regkit.checks.gradients,
         regkit.core.solvers,
         regkit.core.spectral,
     ],

@@ -7,8 +7,8 @@ The course's objective for a linear model ``a = X w`` is::
 
 Subpackages, one per layer of the course:
 
-* :mod:`regkit.core`: the numpy core (penalties, objectives, derivatives, solvers, the spectral
-  view of ridge, unit conversions); importing :mod:`regkit` does not import TensorFlow;
+* :mod:`regkit.core`: the numpy core (penalties, objectives, solvers, the spectral view of
+  ridge, unit conversions); importing :mod:`regkit` does not import TensorFlow;
 * :mod:`regkit.checks`: :class:`regkit.Check`, :class:`regkit.CheckTable` and the checks of
   every formula against an independent computation;
 * :mod:`regkit.networks`: the Keras side (models, losses, training, the sweep engine,
