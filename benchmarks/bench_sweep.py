@@ -45,16 +45,8 @@ def sequential(x, y):
 
 
 def batched(x, y):
-    return rk.sweep(
-        x,
-        y,
-        LAMS,
-        k=FOLDS,
-        hidden=HIDDEN,
-        learning_rate=LEARNING_RATE,
-        epochs=EPOCHS,
-        batch_size=BATCH,
-    )
+    training = rk.Training(learning_rate=LEARNING_RATE, epochs=EPOCHS, batch_size=BATCH)
+    return rk.sweep(x, y, LAMS, k=FOLDS, hidden=HIDDEN, training=training)
 
 
 def training_flops(x):

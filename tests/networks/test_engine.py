@@ -112,7 +112,7 @@ def equivalence_run(optimizer, penalty):
     """Train the stack once, and each of its models alone with Keras."""
     x, y = small_digits()
     inits = stack_inits()
-    options = dict(
+    training = regkit.Training(
         penalty=penalty,
         optimizer=optimizer,
         learning_rate=LEARNING_RATES[optimizer],
@@ -121,10 +121,10 @@ def equivalence_run(optimizer, penalty):
     )
     held_out = [np.arange(200, 240)] * len(STACK_ROWS)
     stacked = regkit.train_stack(
-        x, y, list(STACK_ROWS), held_out, list(STACK_LAMS), inits, seed=SEED, **options
+        x, y, list(STACK_ROWS), held_out, list(STACK_LAMS), inits, seed=SEED, training=training
     )
     alone = [
-        train_alone(x, y, rows, lam, init, seed=[SEED, m], **options)
+        train_alone(x, y, rows, lam, init, seed=[SEED, m], training=training)
         for m, (rows, lam, init) in enumerate(zip(STACK_ROWS, STACK_LAMS, inits, strict=True))
     ]
     return inits, stacked, alone
@@ -181,15 +181,13 @@ def test_short_model_is_untouched_by_the_extra_steps_of_its_neighbours():
     x, y = small_digits()
     short, long = np.arange(20, 40), np.arange(200)
     init = regkit.initial_weights(64, (16,), 10, [SEED, 0])
-    options = dict(
-        optimizer="adam", learning_rate=1e-2, penalty="l2", seed=SEED, epochs=3, batch_size=32
-    )
+    training = regkit.Training(learning_rate=1e-2, epochs=3, batch_size=32)
+    options = dict(seed=SEED, training=training)
     pair = regkit.train_stack(
         x, y, [short, long], [short[:0]] * 2, [0.1, 0.0], [init] * 2, **options
     )
     single = regkit.train_stack(x, y, [short], [short[:0]], [0.1], [init], **options)
-    options.pop("seed")
-    reference, losses = train_alone(x, y, short, 0.1, init, seed=[SEED, 0], **options)
+    reference, losses = train_alone(x, y, short, 0.1, init, seed=[SEED, 0], training=training)
     assert max_abs_gap(model_weights(pair, 0), model_weights(single, 0)) <= FLOAT32_TOL
     assert max_abs_gap(model_weights(pair, 0), reference) <= FLOAT32_TOL
     assert max_rel_gap(pair.loss[0], losses) <= FLOAT32_TOL
@@ -202,15 +200,8 @@ def test_short_model_is_untouched_by_the_extra_steps_of_its_neighbours():
 LAMS = (0.0, 0.01, 1.0)
 K = 3
 SWEEP_SEED = 5
-SWEEP_OPTIONS = dict(
-    hidden=(16,),
-    optimizer="adam",
-    learning_rate=1e-2,
-    epochs=4,
-    batch_size=32,
-    penalty="l2",
-    seed=SWEEP_SEED,
-)
+SWEEP_TRAINING = regkit.Training(learning_rate=1e-2, epochs=4, batch_size=32)
+SWEEP_OPTIONS = dict(hidden=(16,), training=SWEEP_TRAINING, seed=SWEEP_SEED)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +216,7 @@ def fold_of():
 
 
 def test_sweep_result_shapes(swept):
-    models, epochs = len(LAMS) * K, SWEEP_OPTIONS["epochs"]
+    models, epochs = len(LAMS) * K, SWEEP_TRAINING.epochs
     assert isinstance(swept, regkit.SweepResult)
     assert swept.lams.shape == swept.folds.shape == (models,)
     for name in ("loss", "val_loss", "val_cross_entropy", "val_accuracy"):
@@ -250,9 +241,10 @@ def test_sweep_model_equals_keras_trained_alone_on_the_other_folds(swept, fold_o
     i, f = 1, 2
     m = i * K + f
     init = regkit.initial_weights(64, (16,), 10, [SWEEP_SEED, f])
-    options = {key: v for key, v in SWEEP_OPTIONS.items() if key not in ("hidden", "seed")}
     rows = np.flatnonzero(fold_of != f)
-    weights, losses = train_alone(x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, m], **options)
+    weights, losses = train_alone(
+        x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, m], training=SWEEP_TRAINING
+    )
     assert max_abs_gap(model_weights(swept, m), weights) <= FLOAT32_TOL
     assert max_rel_gap(swept.loss[m], losses) <= FLOAT32_TOL
 
@@ -288,7 +280,8 @@ def test_models_of_one_fold_share_their_initial_weights():
     # With a learning rate of 1e-12 an epoch moves every weight by about 1e-12 * |gradient|,
     # far below 1e-7 (and mostly below half an ulp), so the final weights are the initial ones.
     x, y = small_digits()
-    options = {**SWEEP_OPTIONS, "optimizer": "sgd", "learning_rate": 1e-12, "epochs": 1}
+    frozen = regkit.Training(optimizer="sgd", learning_rate=1e-12, epochs=1, batch_size=32)
+    options = {**SWEEP_OPTIONS, "training": frozen}
     result = regkit.sweep(x, y, (0.0, 1.0), k=K, **options)
     for f in range(K):
         same_fold = [model_weights(result, f), model_weights(result, K + f)]
@@ -321,9 +314,9 @@ MIRRORED_SCRIPT = textwrap.dedent(
 
     def by_sweep(strategy):
         # Batch 33 is padded to 34, 17 rows per replica.
+        training = regkit.Training(learning_rate=1e-2, epochs=3, batch_size=33)
         return regkit.sweep(
-            x, y, [0.0, 0.1], k=3, hidden=(16,), optimizer="adam", learning_rate=1e-2,
-            epochs=3, batch_size=33, penalty="l2", seed=1, strategy=strategy,
+            x, y, [0.0, 0.1], k=3, hidden=(16,), training=training, seed=1, strategy=strategy,
         )
 
 
@@ -333,10 +326,12 @@ MIRRORED_SCRIPT = textwrap.dedent(
 
     def by_train_stack(strategy):
         # Unequal row counts, so that the gating of short models runs under the strategy too.
+        training = regkit.Training(
+            penalty="l1", optimizer="sgd", learning_rate=0.1, epochs=3, batch_size=32
+        )
         return regkit.train_stack(
-            x, y, rows, [np.arange(200, 240)] * 3, [0.0, 0.01, 0.1], inits, penalty="l1",
-            optimizer="sgd", learning_rate=0.1, epochs=3, batch_size=32, seed=2,
-            strategy=strategy,
+            x, y, rows, [np.arange(200, 240)] * 3, [0.0, 0.01, 0.1], inits, training=training,
+            seed=2, strategy=strategy,
         )
 
 
@@ -502,7 +497,7 @@ def scarce_class_labels():
     return y
 
 
-TINY = dict(k=2, hidden=(4,), epochs=1, batch_size=32)
+TINY = dict(k=2, hidden=(4,), training=regkit.Training(epochs=1, batch_size=32))
 
 BAD_SWEEPS = [
     ("empty grid", dict(lams=[]), ValueError, "lams must not be empty"),
@@ -514,14 +509,39 @@ BAD_SWEEPS = [
     ("lengths", dict(y=lambda: tiny_digits()[1][:-1]), ValueError, r"\(60, 64\).*\(59,\)"),
     ("float labels", dict(y=lambda: tiny_digits()[1] * 1.0), TypeError, "y must hold integer"),
     ("label >= classes", dict(num_classes=5), ValueError, r"y must hold labels in 0\.\.4"),
+    ("training", dict(training=dict(epochs=1)), TypeError, "training must be a regkit.Training"),
+]
+
+BAD_TRAININGS = [
     ("optimizer", dict(optimizer="rmsprop"), ValueError, "optimizer must be one of"),
     ("penalty", dict(penalty="l3"), ValueError, "penalty must be one of"),
     ("decay with adam", dict(weight_decay=0.1, optimizer="adam"), ValueError, "weight_decay"),
     ("negative decay", dict(weight_decay=-0.1, optimizer="adamw"), ValueError, "weight_decay"),
     ("learning_rate=0", dict(learning_rate=0.0), ValueError, "learning_rate must be > 0"),
+    ("learning_rate str", dict(learning_rate="0.1"), TypeError, "learning_rate must be a real"),
     ("epochs=0", dict(epochs=0), ValueError, "epochs must be >= 1"),
+    ("epochs=1.5", dict(epochs=1.5), TypeError, "epochs must be an integer"),
     ("batch_size=0", dict(batch_size=0), ValueError, "batch_size must be >= 1"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "pattern"),
+    [b[1:] for b in BAD_TRAININGS],
+    ids=[b[0] for b in BAD_TRAININGS],
+)
+def test_training_rejects_bad_settings_naming_the_field(changes, error, pattern):
+    with pytest.raises(error, match=pattern):
+        regkit.Training(**changes)
+
+
+def test_training_settings_are_normalized_and_frozen():
+    training = regkit.Training(learning_rate=1, epochs=np.int64(3))
+    assert training.learning_rate == 1.0 and type(training.learning_rate) is float
+    assert training.epochs == 3 and type(training.epochs) is int
+    with pytest.raises(AttributeError):
+        training.epochs = 5
+    assert regkit.Training() == regkit.Training(penalty="l2", optimizer="adam")
 
 
 @pytest.mark.parametrize(
@@ -546,7 +566,7 @@ def stack_arguments(**changes):
         val_rows=[rows[:0], rows[:0]],
         lams=[0.0, 0.1],
         inits=[init, init],
-        epochs=1,
+        training=regkit.Training(epochs=1),
     )
     return {**arguments, **changes}
 

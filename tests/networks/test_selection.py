@@ -102,7 +102,7 @@ GRID = (0.0, 1e-3, 1e-2, 0.3)
 K = 3
 SEED = 3
 HIDDEN = (16,)
-TRAINING = dict(optimizer="adam", learning_rate=1e-2, epochs=5, batch_size=32, penalty="l2")
+TRAINING = regkit.Training(learning_rate=1e-2, epochs=5, batch_size=32)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def digits():
 def validated(digits):
     x, y, x_test, y_test = digits
     return regkit.cross_validate(
-        x, y, GRID, K, test_data=(x_test, y_test), hidden=HIDDEN, seed=SEED, **TRAINING
+        x, y, GRID, K, test_data=(x_test, y_test), hidden=HIDDEN, seed=SEED, training=TRAINING
     )
 
 
@@ -123,7 +123,9 @@ def validated(digits):
 def validated_best(digits):
     """The same run with rule="best" and no test set."""
     x, y, _, _ = digits
-    return regkit.cross_validate(x, y, GRID, K, rule="best", hidden=HIDDEN, seed=SEED, **TRAINING)
+    return regkit.cross_validate(
+        x, y, GRID, K, rule="best", hidden=HIDDEN, seed=SEED, training=TRAINING
+    )
 
 
 def keras_logits(weights, x):
@@ -175,7 +177,7 @@ def test_refit_equals_keras_trained_alone_on_all_rows(validated, digits):
     x, y, _, _ = digits
     init = regkit.initial_weights(64, HIDDEN, 10, SEED)
     weights, _ = train_alone(
-        x, y, np.arange(len(x)), validated.chosen_lam, init, seed=[SEED, 0], **TRAINING
+        x, y, np.arange(len(x)), validated.chosen_lam, init, seed=[SEED, 0], training=TRAINING
     )
     assert [w.shape for w in validated.weights] == [w.shape for w in weights]
     gap = max(

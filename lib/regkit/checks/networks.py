@@ -209,7 +209,7 @@ def _predict_ignores_penalty(keras, build, lam, x, y):
 
 
 def weight_decay_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(16,), seed=0):
-    """Check weight decay against the L2 penalty in Keras, and every conversion of this module.
+    """Check weight decay against the L2 penalty in Keras, optimizer by optimizer.
 
     Networks are :func:`regkit.build_mlp` classifiers trained by ``fit`` for ``steps``
     full-batch steps on ``(x, y)`` with cross-entropy; "L2" means ``build_mlp(lam=lam)``,
@@ -218,16 +218,12 @@ def weight_decay_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=
     and biases) after training, ``w_b`` being the L2 run (AdamW in the last comparison).
 
     1. Plain SGD: L2 and decay give the same weights (float32 tolerance).
-    2. SGD with momentum 0.9: they differ (the decay bypasses the velocity).
-    3. Adam + L2 differs from AdamW; ``Adam(weight_decay=wd)`` equals ``AdamW(weight_decay=wd)``.
-    4. scikit-learn's ``Ridge(alpha=ridge_alpha(lam, m))`` and ``Lasso(alpha=lasso_alpha(lam))``
-       equal :func:`regkit.ridge` and :func:`regkit.lasso` on a random 50 x 8 problem from
-       :func:`regkit.make_linear_problem` (float64).
-    5. For a Keras linear model with ``mse`` and ``L2(mse_keras_l2_coefficient(lam))``, the
-       gradient of Keras's loss at :func:`regkit.ridge`'s solution is 0 up to float32 rounding.
-    6. ``sum(model.losses)`` of ``build_mlp(lam=lam)``, ``L2(keras_l2_coefficient(lam))`` and
-       ``L1(keras_l1_coefficient(lam))`` on its kernels equal the course's penalties computed
-       by :func:`regkit.kernel_penalty`.
+    2. SGD with momentum 0.9: they differ (Keras's decay bypasses the velocity).
+    3. Adam + L2 differs from AdamW.
+    4. Keras's ``Adam(weight_decay=wd)`` equals ``AdamW(weight_decay=wd)``: both decouple.
+
+    The unit conversions of :mod:`regkit.core.conversions` are checked by
+    :func:`regkit.conversion_checks`.
 
     Parameters
     ----------
@@ -246,6 +242,7 @@ def weight_decay_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=
     Returns
     -------
     CheckTable
+        Four checks, in the order above.
     """
     x, y, classes = _check_xy(x, y)
     lam = check_positive_lam(lam, "weight_decay_checks")

@@ -205,7 +205,8 @@ def adamw_decay_factor(learning_rate, weight_decay):
     Keras's and PyTorch's ``AdamW(learning_rate=lr, weight_decay=wd)`` first shrink each weight,
     ``w <- w - lr * wd * w = (1 - lr * wd) * w``, then apply Adam's step to the gradient of the
     loss alone. With ``wd = lam`` the shrink is the one plain gradient descent on the course's
-    L2 objective performs (:func:`regkit.sgd_weight_decay`), but Adam's step is not: an L2
+    L2 objective performs at the same learning rate (:func:`regkit.sgd_weight_decay`), but
+    Adam's step is not: an L2
     penalty's gradient ``lam * w`` would pass through Adam's per-coordinate division by
     ``sqrt(v) + eps``, the decay does not. There is therefore no ``wd`` for which ``AdamW``
     minimises the course's penalized objective (Loshchilov & Hutter, 2019).

@@ -28,6 +28,7 @@ from .training import check_single_machine, select_strategy
 
 __all__ = [
     "SweepResult",
+    "Training",
     "batch_schedule",
     "initial_weights",
     "stratified_folds",
@@ -66,6 +67,69 @@ class SweepResult:
     val_cross_entropy: np.ndarray
     val_accuracy: np.ndarray
     weights: list
+
+
+@dataclass(frozen=True)
+class Training:
+    """How every model of a sweep is trained: the penalty, the optimizer and its schedule.
+
+    One object shared by :func:`sweep`, :func:`train_stack` and :func:`regkit.cross_validate`,
+    so that a sweep, its refit and a reader's own stack are trained the same way.
+
+    Parameters
+    ----------
+    penalty : {"l1", "l2"}, default "l2"
+        The course's penalty on the kernels, ``(lam/2) * sum(|W|)`` or ``(lam/2) * sum(W**2)``.
+    optimizer : {"sgd", "adam", "adamw"}, default "adam"
+        With Keras's arithmetic (Keras's default betas and epsilon for Adam).
+    learning_rate : float, default 1e-3
+        > 0.
+    weight_decay : float, default 0
+        Decoupled decay of the kernels, Keras's ``AdamW(weight_decay=...)``; ``"adamw"`` only.
+    epochs : int, default 30
+        >= 1.
+    batch_size : int, default 64
+        >= 1.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On a bad value, naming the field.
+
+    Examples
+    --------
+    >>> Training(epochs=10, learning_rate=1e-2).batch_size
+    64
+    """
+
+    penalty: str = "l2"
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.0
+    epochs: int = 30
+    batch_size: int = 64
+
+    def __post_init__(self):
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {self.optimizer!r}")
+        weight_decay = check_scalar(self.weight_decay, "weight_decay")
+        if weight_decay and self.optimizer != "adamw":
+            raise ValueError("weight_decay applies to optimizer='adamw' only")
+        checked = {
+            "penalty": check_kind(self.penalty, "penalty"),
+            "learning_rate": check_scalar(self.learning_rate, "learning_rate", positive=True),
+            "weight_decay": weight_decay,
+            "epochs": check_count(self.epochs, "epochs", minimum=1),
+            "batch_size": check_count(self.batch_size, "batch_size", minimum=1),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
+
+def _check_training(training):
+    if not isinstance(training, Training):
+        raise TypeError(f"training must be a regkit.Training; got {type(training).__name__}")
+    return training
 
 
 def stratified_folds(y, k, seed=0):
@@ -168,14 +232,9 @@ def sweep(
     lams,
     *,
     k=5,
-    penalty="l2",
     hidden=(64,),
     num_classes=10,
-    optimizer="adam",
-    learning_rate=1e-3,
-    weight_decay=0.0,
-    epochs=30,
-    batch_size=64,
+    training=Training(),
     seed=0,
     strategy=None,
 ):
@@ -193,14 +252,12 @@ def sweep(
         Strengths in the course's convention, finite and >= 0; at least one.
     k : int, default 5
         Number of folds, >= 2.
-    penalty : {"l1", "l2"}
     hidden, num_classes
         As for :func:`regkit.build_mlp`.
-    optimizer : {"sgd", "adam", "adamw"}
-    learning_rate : float
-    weight_decay : float, default 0
-        Decoupled decay of the kernels for ``"adamw"`` (Keras's ``AdamW(weight_decay=...)``).
-    epochs, batch_size, seed : int
+    training : Training, default Training()
+        The penalty, optimizer, learning rate, epochs and batch size of every model.
+    seed : int
+        Seeds the folds, the initial weights and the batch order.
     strategy : tf.distribute.Strategy, optional
         Defaults to :func:`regkit.select_strategy`. With several replicas, every batch is
         split between them and their gradients are summed. One machine only (see
@@ -232,13 +289,8 @@ def sweep(
         model_lams,
         inits,
         folds=model_folds,
-        penalty=penalty,
         num_classes=num_classes,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        weight_decay=weight_decay,
-        epochs=epochs,
-        batch_size=batch_size,
+        training=training,
         seed=seed,
         strategy=strategy,
     )
@@ -253,13 +305,8 @@ def train_stack(
     inits,
     *,
     folds=None,
-    penalty="l2",
     num_classes=10,
-    optimizer="adam",
-    learning_rate=1e-3,
-    weight_decay=0.0,
-    epochs=30,
-    batch_size=64,
+    training=Training(),
     seed=0,
     strategy=None,
 ):
@@ -277,10 +324,9 @@ def train_stack(
         Initial weights of each model (see :func:`initial_weights`); same shapes for all.
     folds : sequence of int, optional
         Recorded in the result.
-    penalty, num_classes, optimizer, learning_rate, weight_decay, epochs, batch_size, seed,
-    strategy
+    num_classes, training, seed, strategy
         As for :func:`sweep`. Model ``m`` draws its batches from
-        ``batch_schedule(train_rows[m], epochs, batch_size, [seed, m])``.
+        ``batch_schedule(train_rows[m], training.epochs, training.batch_size, [seed, m])``.
 
     Returns
     -------
@@ -291,7 +337,8 @@ def train_stack(
     _same_length(x, y)
     if y.max() >= num_classes:
         raise ValueError(f"y must hold labels in 0..{num_classes - 1}; got {y.max()}")
-    settings = _Settings.make(penalty, optimizer, learning_rate, weight_decay, epochs, batch_size)
+    training = _check_training(training)
+    epochs, batch_size = training.epochs, training.batch_size
     models = len(train_rows)
     if not models or len(val_rows) != models or len(lams) != models or len(inits) != models:
         raise ValueError(
@@ -312,43 +359,17 @@ def train_stack(
     batches = _pad_schedules(schedules, math.ceil(batch_size / replicas) * replicas)
     validation = _pad_rows([_rows(rows, y.size, "val_rows", 0) for rows in val_rows])
     with strategy.scope():
-        engine = _Engine(tf, strategy, x, y, lams, inits, settings)
+        engine = _Engine(tf, strategy, x, y, lams, inits, training)
     history = engine.fit(batches, validation)
     folds = np.full(models, -1) if folds is None else np.asarray(folds, dtype=np.int64)
     return SweepResult(lams=lams, folds=folds, weights=engine.weights(), **history)
 
 
-@dataclass(frozen=True)
-class _Settings:
-    penalty: str
-    optimizer: str
-    learning_rate: float
-    weight_decay: float
-    epochs: int
-    batch_size: int
-
-    @classmethod
-    def make(cls, penalty, optimizer, learning_rate, weight_decay, epochs, batch_size):
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}; got {optimizer!r}")
-        weight_decay = check_scalar(weight_decay, "weight_decay")
-        if weight_decay and optimizer != "adamw":
-            raise ValueError("weight_decay applies to optimizer='adamw' only")
-        return cls(
-            check_kind(penalty, "penalty"),
-            optimizer,
-            check_scalar(learning_rate, "learning_rate", positive=True),
-            weight_decay,
-            check_count(epochs, "epochs", minimum=1),
-            check_count(batch_size, "batch_size", minimum=1),
-        )
-
-
 class _Engine:
     """Stacked variables and the compiled epoch that updates them."""
 
-    def __init__(self, tf, strategy, x, y, lams, inits, settings):
-        self.tf, self.strategy, self.settings = tf, strategy, settings
+    def __init__(self, tf, strategy, x, y, lams, inits, training):
+        self.tf, self.strategy, self.training = tf, strategy, training
         self.x = tf.constant(x)
         self.y = tf.constant(y.astype(np.int32))
         self.lams = tf.constant(lams.astype(np.float32))
@@ -370,7 +391,7 @@ class _Engine:
     def fit(self, batches, validation):
         index, mask, active = batches
         val_index, val_mask = validation
-        epochs = self.settings.epochs
+        epochs = self.training.epochs
         history = {key: [] for key in ("loss", "val_loss", "val_cross_entropy", "val_accuracy")}
         has_validation = val_mask.shape[1] > 0
         for epoch in range(epochs):
@@ -413,7 +434,7 @@ class _Engine:
         tf = self.tf
         total = 0.0
         for kernel in self.kernels:
-            if self.settings.penalty == "l2":
+            if self.training.penalty == "l2":
                 total += tf.reduce_sum(tf.square(kernel), axis=[1, 2])
             else:
                 total += tf.reduce_sum(tf.abs(kernel), axis=[1, 2])
@@ -472,7 +493,7 @@ class _Engine:
         return per_model, [strategy.reduce(reduce, g, axis=None) for g in gradients]
 
     def _apply(self, gradients, active):
-        tf, s = self.tf, self.settings
+        tf, s = self.tf, self.training
         on = active > 0
         self.step_count.assign(self.step_count + active)
         t = self.step_count

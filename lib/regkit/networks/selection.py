@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import as_float_array, check_count
-from .engine import initial_weights, sweep, train_stack
+from .engine import Training, initial_weights, sweep, train_stack
 from .losses import softmax_cross_entropy
 from .models import mlp_logits
 
@@ -106,14 +106,9 @@ def cross_validate(
     *,
     test_data=None,
     rule="one_se",
-    penalty="l2",
     hidden=(64,),
     num_classes=10,
-    optimizer="adam",
-    learning_rate=1e-3,
-    weight_decay=0.0,
-    epochs=30,
-    batch_size=64,
+    training=Training(),
     seed=0,
     strategy=None,
 ):
@@ -130,9 +125,8 @@ def cross_validate(
         Evaluated once, by the refitted model.
     rule : {"one_se", "best"}, default "one_se"
         Which lambda to refit.
-    penalty, hidden, num_classes, optimizer, learning_rate, weight_decay, epochs, batch_size,
-    seed, strategy
-        As for :func:`regkit.sweep`.
+    hidden, num_classes, training, seed, strategy
+        As for :func:`regkit.sweep`; the refit is trained the same way, on all of ``x``.
 
     Returns
     -------
@@ -140,19 +134,9 @@ def cross_validate(
     """
     if rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}; got {rule!r}")
-    training = dict(
-        penalty=penalty,
-        num_classes=num_classes,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        weight_decay=weight_decay,
-        epochs=epochs,
-        batch_size=batch_size,
-        seed=seed,
-        strategy=strategy,
-    )
+    options = dict(num_classes=num_classes, training=training, seed=seed, strategy=strategy)
     start = time.perf_counter()
-    result = sweep(x, y, lams, k=k, hidden=hidden, **training)
+    result = sweep(x, y, lams, k=k, hidden=hidden, **options)
     seconds = time.perf_counter() - start
     grid = result.lams.reshape(-1, k)[:, 0]
     cross_entropy = result.val_cross_entropy[:, -1].reshape(-1, k)
@@ -160,7 +144,7 @@ def cross_validate(
     means, stds = cross_entropy.mean(axis=1), cross_entropy.std(axis=1, ddof=1)
     best, one_se = one_standard_error_choice(grid, means, stds, k)
     chosen = one_se if rule == "one_se" else best
-    weights = _refit(x, y, chosen, hidden, training)
+    weights = _refit(x, y, chosen, hidden, options)
     test_ce, test_acc = _test_once(weights, test_data, num_classes)
     return CrossValidation(
         lams=grid,
@@ -179,11 +163,11 @@ def cross_validate(
     )
 
 
-def _refit(x, y, lam, hidden, training):
+def _refit(x, y, lam, hidden, options):
     x = np.asarray(x, dtype=np.float32)
     rows = np.arange(len(x))
-    init = initial_weights(x.shape[1], tuple(hidden), training["num_classes"], training["seed"])
-    refit = train_stack(x, y, [rows], [rows[:0]], [lam], [init], **training)
+    init = initial_weights(x.shape[1], tuple(hidden), options["num_classes"], options["seed"])
+    refit = train_stack(x, y, [rows], [rows[:0]], [lam], [init], **options)
     return [w[0] for w in refit.weights]
 
 

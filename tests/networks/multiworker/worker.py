@@ -42,7 +42,9 @@ def main(mode):
     else:
         (x, y), _ = rk.load_digits()
         record["train"] = outcome(lambda: rk.train(x, y, epochs=1, strategy=strategy))
-        record["sweep"] = outcome(lambda: rk.sweep(x, y, [0.0, 1e-3], epochs=1, strategy=strategy))
+        record["sweep"] = outcome(
+            lambda: rk.sweep(x, y, [0.0, 1e-3], training=rk.Training(epochs=1), strategy=strategy)
+        )
     print(json.dumps(record), flush=True)
 
 
