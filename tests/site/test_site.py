@@ -131,7 +131,7 @@ class _VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+@pytest.mark.parametrize("page", PAGES)
 def test_pages_show_the_subject_not_the_test_harness(page):
     if not (SITE / page).is_file():
         pytest.fail("no site in _build/html: run `make test-site`, which builds it first")
