@@ -4,28 +4,14 @@ shrinkage_checks, bias_variance_checks and constrained_checks (regkit.checks.sol
 
 import numpy as np
 import pytest
+from problem_specs import PLANE_PROBLEMS, SPECTRAL_PROBLEMS, make
 
 import regkit
 import regkit.checks.solutions
 import regkit.core.solvers
 import regkit.core.spectral
 
-PROBLEMS = {
-    "tall-30x5": dict(m=30, n=5, seed=0),
-    "tall-50x10": dict(m=50, n=10, seed=1),
-    "ill-60x6-cond1e4": dict(m=60, n=6, condition_number=1e4, seed=0),
-    "ill-60x8-cond1e6": dict(m=60, n=8, condition_number=1e6, seed=3),
-}
-
-
-PLANE_PROBLEMS = {
-    "plane-50x2-seed7": dict(m=50, n=2, condition_number=2, noise=0.3, seed=7),
-    "plane-40x2-seed1": dict(m=40, n=2, condition_number=5, noise=0.5, seed=1),
-}
-
-
-def make(spec):
-    return regkit.make_linear_problem(**spec)
+PROBLEMS = SPECTRAL_PROBLEMS
 
 
 @pytest.mark.parametrize("name", list(PROBLEMS))
