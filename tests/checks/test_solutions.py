@@ -98,3 +98,20 @@ def test_lasso_checks_on_zero_targets_do_not_divide_by_zero(problem):
 def test_sparsity_checks_pass_with_a_constant_zero_feature(sparse_problem):
     X = np.column_stack([sparse_problem.X, np.zeros(sparse_problem.m)])
     assert regkit.sparsity_checks(X, sparse_problem.y, 0.1).all_passed
+
+
+def test_lasso_checks_kkt_row_judges_the_independent_solver(monkeypatch, sparse_problem):
+    # The KKT row is evaluated at scikit-learn's solution: a solver that stops short fails it
+    # (and the comparison with ours), whatever rk.lasso does.
+    import sklearn.linear_model
+
+    class Stopped(sklearn.linear_model.Lasso):
+        def fit(self, X, y):
+            super().fit(X, y)
+            self.coef_ = self.coef_ * 1.01
+            return self
+
+    monkeypatch.setattr(sklearn.linear_model, "Lasso", Stopped)
+    table = regkit.lasso_checks(sparse_problem.X, sparse_problem.y, 0.1)
+    failed = failing_claims(table)
+    assert any(claim.startswith("KKT conditions hold at sklearn's solution") for claim in failed)
