@@ -125,8 +125,8 @@ def check_single_machine(strategy):
     ``tf.distribute.MultiWorkerMirroredStrategy`` whose cluster has more than one worker: it
     reduces a whole ``(x, y)`` batch across workers to build the model symbolically, which
     ``Strategy.reduce`` does not support for nested values, and its loss and metric
-    aggregation then fails too. ``tests/test_multiworker.py`` runs plain Keras on two local
-    workers to show both, so that a release that fixes them is noticed. Until then the course
+    aggregation then fails too. ``tests/networks/test_multiworker.py`` runs plain Keras on two
+    local workers to show both, so that a release that fixes them is noticed. Until then the course
     trains on one machine (any number of GPUs through ``MirroredStrategy``).
 
     Parameters
