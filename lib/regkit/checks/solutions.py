@@ -211,7 +211,7 @@ def sparsity_checks(X, y, lam, *, steps=500):
             ),
             Check(
                 f"subgradient descent after {steps} steps: weights exactly 0 "
-                "(features with a non-zero column)",
+                "(of the features that appear in the data)",
                 int(np.sum(subgradient[-1][informative] == 0)),
                 0,
             ),
