@@ -244,14 +244,19 @@ def weight_decay_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=
     CheckTable
         Four checks, in the order above.
     """
+    lam, run = _training_runs(x, y, lam, learning_rate, steps, hidden, seed, "weight_decay_checks")
+    return CheckTable(_optimizer_checks(lam, run))
+
+
+def _training_runs(x, y, lam, learning_rate, steps, hidden, seed, caller):
+    """Validate the arguments shared by the training suites; return lam and the run settings."""
     x, y, classes = _check_xy(x, y)
-    lam = check_positive_lam(lam, "weight_decay_checks")
+    lam = check_positive_lam(lam, caller)
     learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
     steps = check_count(steps, "steps", minimum=10)
     seed = check_count(seed, "seed")
     build = dict(input_dim=x.shape[1], hidden=hidden, num_classes=classes, seed=seed)
-    run = dict(build=build, x=x, y=y, learning_rate=learning_rate, steps=steps, seed=seed)
-    return CheckTable(_optimizer_checks(lam, run))
+    return lam, dict(build=build, x=x, y=y, learning_rate=learning_rate, steps=steps, seed=seed)
 
 
 def _sgd_decay_check(lam, run):
@@ -474,24 +479,18 @@ def conversion_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(1
     CheckTable
         Eight checks.
     """
-    x, y, classes = _check_xy(x, y)
-    lam = check_positive_lam(lam, "conversion_checks")
-    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
-    steps = check_count(steps, "steps", minimum=10)
-    seed = check_count(seed, "seed")
-    build = dict(input_dim=x.shape[1], hidden=hidden, num_classes=classes, seed=seed)
-    run = dict(build=build, x=x, y=y, learning_rate=learning_rate, steps=steps, seed=seed)
-    keras_l2, keras_l1 = _penalty_checks(lam, build)
-    sk_ridge, sk_lasso, mse_l2 = _linear_checks(lam, seed)
+    lam, run = _training_runs(x, y, lam, learning_rate, steps, hidden, seed, "conversion_checks")
+    keras_l2, keras_l1 = _penalty_checks(lam, run["build"])
+    sk_ridge, sk_lasso, mse_l2 = _linear_checks(lam, run["seed"])
     sgd = _sgd_decay_check(lam, run)
     return CheckTable(
         [
             keras_l2,
             keras_l1,
             mse_l2,
-            _mse_l1_check(lam, seed),
+            _mse_l1_check(lam, run["seed"]),
             sgd,
-            _adamw_check(lam, learning_rate, seed),
+            _adamw_check(lam, run["learning_rate"], run["seed"]),
             sk_ridge,
             sk_lasso,
         ]
