@@ -52,7 +52,8 @@ ifeq ($(LOCKED),1)
 	$(UV_PIP) sync $(UV_TARGET) --require-hashes $(LOCK)
 	$(UV_PIP) install $(UV_TARGET) --no-deps -e .
 else
-	$(UV_PIP) install $(UV_TARGET) --upgrade -e ".[book,dev]"
+	$(UV_PIP) install $(UV_TARGET) --upgrade -e ".[book,dev,torch]"
+	$(UV_PIP) uninstall $(UV_TARGET) triton
 endif
 	touch $(STAMP)
 
@@ -63,10 +64,13 @@ endif
 
 # Regenerate the lock after changing the dependencies in pyproject.toml: pins that still satisfy
 # them are kept; UPGRADE=1 moves every package to its newest release. Then run `make notebooks`
-# and review the diff of the outputs before committing both.
+# and review the diff of the outputs before committing both. Triton, PyTorch's compiler of GPU
+# kernels, is left out: its LLVM and TensorFlow's cannot be loaded into one process ("LLVM
+# ERROR: inconsistency in registered CommandLine options"), and torch.optim imports it when it is
+# installed. PyTorch runs without it, on the CPU and on a GPU, only without torch.compile.
 lock: $(STAMP)
 	$(UV) pip compile pyproject.toml --quiet --universal --fork-strategy fewest \
-	  --python-version 3.11 --extra book --extra dev --generate-hashes \
+	  --python-version 3.11 --extra book --extra dev --extra torch --no-emit-package triton --generate-hashes \
 	  $(if $(filter 1,$(UPGRADE)),--upgrade) -o $(LOCK)
 
 install: $(STAMP)

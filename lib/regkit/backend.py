@@ -1,4 +1,4 @@
-"""Import TensorFlow quietly.
+"""Import TensorFlow quietly, and PyTorch with a clear message where it is missing.
 
 TensorFlow 2.21 writes start-up messages (oneDNN, CUDA drivers) from C++ straight to file
 descriptor 2 before its logging is configured, so ``TF_CPP_MIN_LOG_LEVEL`` does not silence
@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 
-__all__ = ["import_tensorflow"]
+__all__ = ["import_tensorflow", "import_torch"]
 
 
 @contextlib.contextmanager
@@ -42,3 +42,24 @@ def import_tensorflow():
         import tensorflow
     tensorflow.get_logger().setLevel(logging.ERROR)
     return tensorflow
+
+
+def import_torch():
+    """Return the ``torch`` module.
+
+    PyTorch is an optional dependency of :mod:`regkit` (its ``torch`` extra), used only to check
+    what PyTorch's optimizers do (:func:`regkit.pytorch_weight_decay_checks`).
+
+    Raises
+    ------
+    ImportError
+        If PyTorch is not installed, naming the extra that installs it.
+    """
+    try:
+        import torch
+    except ImportError as error:
+        raise ImportError(
+            "PyTorch is not installed: install the course's lock (`make install`) or "
+            "`pip install 'regkit[torch]'`"
+        ) from error
+    return torch

@@ -1,4 +1,5 @@
-"""Tests of regkit.checks.networks: Keras's penalty, weight decay and the unit conversions.
+"""Tests of regkit.checks.networks: Keras's penalty, weight decay, the unit conversions and
+PyTorch's weight decay.
 
 Each check suite must pass on the library as it is and fail when the quantity it verifies is
 wrong.
@@ -95,9 +96,9 @@ def test_weight_decay_checks_pass(checks):
 
 def test_weight_decay_checks_separate_equal_from_different(checks):
     by_claim = {check.claim: check.measured for check in checks}
-    sgd = next(v for k, v in by_claim.items() if k.startswith("SGD, "))
-    momentum = next(v for k, v in by_claim.items() if k.startswith("SGD momentum"))
-    adam = next(v for k, v in by_claim.items() if k.startswith("Adam + L2"))
+    sgd = next(v for k, v in by_claim.items() if k.startswith("Keras SGD, "))
+    momentum = next(v for k, v in by_claim.items() if k.startswith("Keras SGD momentum"))
+    adam = next(v for k, v in by_claim.items() if k.startswith("Keras Adam + L2"))
     assert sgd < 1e-5 and momentum > 100 * sgd and adam > 100 * sgd
 
 
@@ -105,7 +106,7 @@ def test_wrong_weight_decay_factor_fails(digits_slice, monkeypatch):
     monkeypatch.setattr(regkit.checks.networks, "sgd_weight_decay", lambda lam: 2 * lam)
     table = regkit.weight_decay_checks(*digits_slice)
     assert table.all_passed is False
-    assert any(claim.startswith("SGD, ") for claim in failing_claims(table))
+    assert any(claim.startswith("Keras SGD, ") for claim in failing_claims(table))
 
 
 def _digits(n=40):
@@ -200,3 +201,56 @@ def test_conversion_checks_reject_bad_input(change, error, match):
     arguments = dict(x=x, y=y, lam=0.01, learning_rate=0.05, steps=20, seed=0) | change
     with pytest.raises(error, match=match):
         regkit.conversion_checks(arguments.pop("x"), arguments.pop("y"), **arguments)
+
+
+# pytorch_weight_decay_checks -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pytorch_checks(digits_slice):
+    return regkit.pytorch_weight_decay_checks(*digits_slice)
+
+
+def test_pytorch_weight_decay_checks_pass(pytorch_checks):
+    assert len(pytorch_checks) == 10
+    assert pytorch_checks.all_passed, failing_claims(pytorch_checks)
+
+
+def test_pytorch_weight_decay_checks_follow_the_documented_order(pytorch_checks):
+    starts = [
+        "PyTorch SGD on loss",
+        "PyTorch SGD(weight_decay",
+        "PyTorch SGD(momentum=0.9, weight_decay=lam) = Keras",
+        "PyTorch SGD(momentum=0.9, nesterov=True",
+        "PyTorch SGD(momentum=0.9, weight_decay=lam) != Keras",
+        "PyTorch Adam(weight_decay=lam) = PyTorch Adam",
+        "PyTorch Adam(weight_decay=lam) = Keras Adam + L2",
+        "PyTorch AdamW",
+        "PyTorch Adam(weight_decay=lam) != PyTorch AdamW",
+        "PyTorch Adam(weight_decay=lam) != Keras Adam(weight_decay",
+    ]
+    assert [c.claim.startswith(s) for c, s in zip(pytorch_checks, starts, strict=True)] == [
+        True
+    ] * len(starts)
+    # the equalities hold to rounding, far below the separations the suite also measures
+    equal = [c.measured for c in pytorch_checks if c.relation == "<="]
+    apart = [c.measured for c in pytorch_checks if c.relation == ">="]
+    assert max(equal) < 1e-4 and min(apart) > 100 * max(equal)
+
+
+def test_a_doubled_weight_decay_fails_every_row_that_uses_it(digits_slice, monkeypatch):
+    monkeypatch.setattr(regkit.checks.networks, "sgd_weight_decay", lambda lam: 2 * lam)
+    table = regkit.pytorch_weight_decay_checks(*digits_slice)
+    failed = [position for position, check in enumerate(table, start=1) if not check.passed]
+    # row 1 puts lam in the loss and rows 8-10 compare decays with decays: they hold
+    assert failed == [2, 3, 4, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"), [*BAD_CALLS, (dict(steps=5), ValueError, "steps")]
+)
+def test_pytorch_weight_decay_checks_reject_bad_input(change, error, match):
+    x, y = _digits()
+    arguments = dict(x=x, y=y, lam=0.01, learning_rate=0.05, steps=20, seed=0) | change
+    with pytest.raises(error, match=match):
+        regkit.pytorch_weight_decay_checks(arguments.pop("x"), arguments.pop("y"), **arguments)

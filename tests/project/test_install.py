@@ -42,7 +42,7 @@ def locked_version(name):
     return drift.locked_version(LOCKED, name)
 
 
-def declared_requirements(extras=("book", "dev")):
+def declared_requirements(extras=("book", "dev", "torch")):
     project = PYPROJECT["project"]
     lines = list(project["dependencies"])
     for extra in extras:
@@ -83,9 +83,42 @@ def test_this_environment_is_the_lock():
     assert different == {}, f"installed != locked {different}; reinstall with `make install`"
 
 
+def extra_requirements(distribution, extra):
+    """Names that ``distribution[extra]`` adds, from the installed distribution's metadata."""
+    lines = [Requirement(line) for line in requires(distribution) or []]
+    return {
+        canonicalize_name(r.name)
+        for r in lines
+        if r.marker is not None
+        and "extra" in str(r.marker)
+        and r.marker.evaluate({"extra": extra})
+    }
+
+
 def test_gpu_extra_is_not_in_the_lock():
-    # tensorflow[and-cuda] would bring the CUDA libraries into every install.
-    assert not any(name.startswith("nvidia-") for name in LOCKED)
+    # tensorflow[and-cuda] would bring TensorFlow's CUDA 12 libraries into every install.
+    tensorflow_cuda = extra_requirements("tensorflow", "and-cuda")
+    assert tensorflow_cuda, "tensorflow's and-cuda extra lists no package: check its metadata"
+    assert not tensorflow_cuda & set(LOCKED)
+
+
+def test_the_cuda_libraries_in_the_lock_are_those_of_pytorch():
+    # PyTorch's Linux wheel is its CUDA build; the README reports what it adds.
+    cuda = {name for name in LOCKED if name.startswith(("nvidia-", "cuda-"))}
+    assert cuda, "the torch extra is locked: its CUDA libraries should be there"
+    torch_needs = [
+        line
+        for line in requires("torch")
+        if not line.startswith("triton")
+        and (Requirement(line).marker is None or Requirement(line).marker.evaluate())
+    ]
+    assert cuda <= dependency_closure(torch_needs)
+
+
+def test_triton_is_left_out_of_the_lock():
+    # Triton's LLVM and TensorFlow's abort a process that loads both (see the Makefile's lock).
+    assert "triton" not in LOCKED
+    assert "--no-emit-package triton" in LOCK.read_text(encoding="utf-8").splitlines()[1]
 
 
 # --- real installs into clean environments ------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Checks of what Keras does with a penalty, in the course's convention.
+"""Checks of what Keras and PyTorch do with a penalty, in the course's convention.
 
-Three suites build small :func:`regkit.build_mlp` classifiers (or a linear Keras model), compute
+Four suites build small :func:`regkit.build_mlp` classifiers (or a linear Keras model), compute
 a quantity through Keras and again with NumPy, and return a :class:`regkit.CheckTable`
 (tolerances for float32 arithmetic):
 
@@ -10,7 +10,9 @@ a quantity through Keras and again with NumPy, and return a :class:`regkit.Check
 * :func:`regkit.weight_decay_checks`: plain SGD on the L2-penalized loss and SGD with
   decoupled weight decay ``wd = lam`` take the same steps; with momentum, and with Adam, they do
   not (Loshchilov & Hutter, 2019);
-* :func:`regkit.conversion_checks`: every row of the table in :mod:`regkit.core.conversions`.
+* :func:`regkit.conversion_checks`: every row of the table in :mod:`regkit.core.conversions`;
+* :func:`regkit.pytorch_weight_decay_checks`: PyTorch's ``weight_decay`` trained on the same
+  network, data and start as Keras, optimizer by optimizer.
 
 Keras facts used here, read in Keras 3.15's source:
 
@@ -26,9 +28,22 @@ Keras facts used here, read in Keras 3.15's source:
   decay of its kernel too.
 * ``AdamW`` is ``Adam`` with ``weight_decay`` required (default 0.004): ``Adam(weight_decay=wd)``
   runs the same code.
+* Adam's step is ``lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + eps)``
+  (``keras/src/optimizers/adam.py``): ``eps`` is added before the bias correction of ``v``,
+  whereas PyTorch adds it after (``torch/optim/adam.py``), so the same ``eps`` is a different
+  algorithm; the PyTorch checks compare the two with ``eps`` = 1e-12.
+
+PyTorch facts, read in PyTorch 2.15's ``torch/optim``: ``SGD`` and ``Adam`` add
+``weight_decay * w`` to the gradient before anything else (the momentum buffer, the Nesterov
+correction, Adam's averages); ``AdamW`` multiplies ``w`` by ``1 - lr * weight_decay`` before
+Adam's step. Every parameter of a group is decayed: biases go in a group with
+``weight_decay=0``.
 """
 
 from __future__ import annotations
+
+import contextlib
+import warnings
 
 import numpy as np
 
@@ -40,7 +55,7 @@ from .._validation import (
     check_positive_lam,
     check_scalar,
 )
-from ..backend import import_tensorflow
+from ..backend import import_tensorflow, import_torch
 from ..core.conversions import (
     adamw_decay_factor,
     keras_l1_coefficient,
@@ -57,7 +72,12 @@ from ..networks.losses import kernel_penalty, softmax_cross_entropy
 from ..networks.models import build_mlp
 from .table import Check, CheckTable, relative_error
 
-__all__ = ["conversion_checks", "keras_penalty_checks", "weight_decay_checks"]
+__all__ = [
+    "conversion_checks",
+    "keras_penalty_checks",
+    "pytorch_weight_decay_checks",
+    "weight_decay_checks",
+]
 
 
 # Two float32 computations of the same quantity differ by rounding: about 1e-7 relative per
@@ -71,6 +91,15 @@ DIFFER_BOUND = 1e-3
 
 
 MOMENTUM = 0.9
+
+
+# Keras stores Adam's beta_2 = 0.999 in float32, which moves 1 - beta_2, and with it Adam's bias
+# correction, by 1.3e-5 relative: Keras's and PyTorch's Adam trained in float64 differ by 3e-6 to
+# 7e-6 after 20 steps (measured on digits at 5 sizes, strengths and learning rates). 1e-4 leaves a
+# margin of 14, and is 70 times below the gap that the libraries' different placements of the
+# default eps alone create (7e-3).
+ADAM_LIBRARIES_TOL = 1e-4
+ADAM_EPSILON = 1e-12
 
 
 def keras_penalty_checks(x, y, *, lam=0.01, penalty="l2", hidden=(16,), learning_rate=0.1, seed=0):
@@ -263,7 +292,7 @@ def _sgd_decay_check(lam, run):
     sgd_l2 = _train_steps(lam, "sgd", None, **run)
     sgd_decay = _train_steps(0.0, "sgd", sgd_weight_decay(lam), **run)
     return Check(
-        f"SGD, {run['steps']} steps: L2 penalty = weight_decay=sgd_weight_decay(lam) "
+        f"Keras SGD, {run['steps']} steps: L2 penalty = weight_decay=sgd_weight_decay(lam) "
         "(relative difference)",
         _difference(sgd_decay, sgd_l2),
         EQUAL_TOL,
@@ -280,19 +309,19 @@ def _optimizer_checks(lam, run):
     return [
         _sgd_decay_check(lam, run),
         Check(
-            f"SGD momentum {MOMENTUM}: L2 penalty != weight decay (relative difference)",
+            f"Keras SGD momentum {MOMENTUM}: L2 penalty != weight decay (relative difference)",
             _difference(momentum_decay, momentum_l2),
             DIFFER_BOUND,
             ">=",
         ),
         Check(
-            "Adam + L2 penalty != AdamW(weight_decay=lam) (relative difference)",
+            "Keras Adam + L2 penalty != Keras AdamW(weight_decay=lam) (relative difference)",
             _difference(adamw, adam_l2),
             DIFFER_BOUND,
             ">=",
         ),
         Check(
-            "Adam(weight_decay=lam) = AdamW(weight_decay=lam) (relative difference)",
+            "Keras Adam(weight_decay=lam) = Keras AdamW(weight_decay=lam) (relative difference)",
             _difference(adam_decay, adamw),
             EQUAL_TOL,
         ),
@@ -388,15 +417,18 @@ def _check_xy(x, y):
     return x, y, classes
 
 
-def _optimizer(keras, kind, learning_rate, decay):
+def _optimizer(keras, kind, learning_rate, decay, epsilon=None):
+    adam_options = {} if epsilon is None else {"epsilon": epsilon}
     if kind == "sgd":
         optimizer = keras.optimizers.SGD(learning_rate, weight_decay=decay)
-    elif kind == "momentum":
-        optimizer = keras.optimizers.SGD(learning_rate, momentum=MOMENTUM, weight_decay=decay)
+    elif kind in ("momentum", "nesterov"):
+        optimizer = keras.optimizers.SGD(
+            learning_rate, momentum=MOMENTUM, nesterov=kind == "nesterov", weight_decay=decay
+        )
     elif kind == "adam":
-        optimizer = keras.optimizers.Adam(learning_rate, weight_decay=decay)
+        optimizer = keras.optimizers.Adam(learning_rate, weight_decay=decay, **adam_options)
     else:
-        optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=decay)
+        optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=decay, **adam_options)
     if decay is not None:
         # Keras decays every trainable variable, biases included; the L2 penalty of
         # build_mlp covers kernels only.
@@ -404,25 +436,47 @@ def _optimizer(keras, kind, learning_rate, decay):
     return optimizer
 
 
-def _compiled(keras, build, model_lam, kind, decay, learning_rate):
+def _compiled(keras, build, model_lam, kind, decay, learning_rate, epsilon):
     model = build_mlp(lam=model_lam, **build)
     model.compile(
-        optimizer=_optimizer(keras, kind, learning_rate, decay),
+        optimizer=_optimizer(keras, kind, learning_rate, decay, epsilon),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     return model
 
 
-def _train_steps(model_lam, kind, decay, *, build, x, y, learning_rate, steps, seed):
-    """Train ``steps`` full-batch steps with ``fit``; return all weights, flattened, float64."""
+def _train_steps(
+    model_lam, kind, decay, *, build, x, y, learning_rate, steps, seed, epsilon=None, dtype=None
+):
+    """Train ``steps`` full-batch steps with ``fit``; return all weights, flattened, float64.
+
+    ``dtype="float64"`` builds and trains the model in float64 (Keras's ``floatx``, restored
+    afterwards); by default Keras's float32.
+    """
     tf = import_tensorflow()
     tf.keras.utils.set_random_seed(seed)
-    model = _compiled(tf.keras, build, model_lam, kind, decay, learning_rate)
-    batches = tf.data.Dataset.from_tensors((x, y)).repeat(steps)
-    model.fit(batches, epochs=1, shuffle=False, verbose=0)
+    with _keras_floatx(tf.keras, dtype):
+        model = _compiled(tf.keras, build, model_lam, kind, decay, learning_rate, epsilon)
+        inputs = x if dtype is None else x.astype(dtype)
+        batches = tf.data.Dataset.from_tensors((inputs, y)).repeat(steps)
+        model.fit(batches, epochs=1, shuffle=False, verbose=0)
     return np.concatenate(
         [np.asarray(v.numpy(), dtype=np.float64).ravel() for v in model.trainable_variables]
     )
+
+
+@contextlib.contextmanager
+def _keras_floatx(keras, dtype):
+    """Build and train in ``dtype`` (``floatx`` and the global dtype policy), then restore."""
+    saved_floatx, saved_policy = keras.config.floatx(), keras.config.dtype_policy()
+    if dtype is not None:
+        keras.config.set_floatx(dtype)
+        keras.config.set_dtype_policy(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(saved_floatx)
+        keras.config.set_dtype_policy(saved_policy)
 
 
 def _difference(a, b):
@@ -530,3 +584,199 @@ def _adamw_check(lam, learning_rate, seed):
         float(np.linalg.norm(measured - expected) / np.linalg.norm(expected)),
         EQUAL_TOL,
     )
+
+
+def pytorch_weight_decay_checks(
+    x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(), seed=0
+):
+    """Check PyTorch's ``weight_decay`` against Keras's L2 penalty, on the same problem.
+
+    The PyTorch network is the :func:`regkit.build_mlp` network written with ``torch`` (kernels
+    of shape (inputs, outputs), ReLU hidden layers, logits), starting from the Keras network's
+    initial weights; both are trained in float64 for ``steps`` full-batch steps on ``(x, y)``
+    with mean cross-entropy. By default the network is a softmax classifier without hidden
+    layers: the update rules under test do not depend on the network, and with ReLU units Adam
+    can turn a difference at rounding level into a visible one (a unit at the edge of its kink
+    whose tiny gradient Adam divides by its own size). "Keras + L2" is ``build_mlp(lam=lam)``,
+    whose kernels carry ``L2(lam/2)``, trained by ``fit``: the course's objective. In PyTorch
+    the biases go in a parameter group with ``weight_decay=0``. Differences are
+    ``||w_a - w_b|| / ||w_b||`` over all weights after training. Rows comparing Adam across the
+    libraries set ``eps`` = 1e-12 in both, because the libraries add ``eps`` at different
+    places; their tolerance is wider because Keras keeps ``beta_2`` in float32.
+
+    1. PyTorch SGD on the loss plus ``(lam/2) sum W**2`` equals Keras SGD + L2: the problems
+       are the same.
+    2. PyTorch ``SGD(weight_decay=lam)`` equals Keras SGD + L2.
+    3. The same with momentum 0.9: PyTorch adds the decay before the momentum buffer.
+    4. The same with momentum 0.9 and Nesterov's correction.
+    5. With momentum, PyTorch's ``SGD(weight_decay=lam)`` differs from Keras's
+       ``SGD(weight_decay=lam)``, which decays outside the velocity.
+    6. PyTorch ``Adam(weight_decay=lam)`` equals PyTorch Adam on the loss plus
+       ``(lam/2) sum W**2`` (default ``eps``).
+    7. PyTorch ``Adam(weight_decay=lam)`` equals Keras Adam + L2.
+    8. PyTorch ``AdamW(weight_decay=lam)`` equals Keras ``AdamW(weight_decay=lam)``.
+    9. PyTorch ``Adam(weight_decay=lam)`` differs from its ``AdamW(weight_decay=lam)``.
+    10. PyTorch ``Adam(weight_decay=lam)`` differs from Keras ``Adam(weight_decay=lam)``: the
+        same name, two algorithms.
+
+    Parameters
+    ----------
+    x : array_like, shape (count, features)
+    y : array_like of int, shape (count,)
+    lam : float, default 0.01
+        The course's strength, > 0; passed as ``weight_decay`` (see
+        :func:`regkit.sgd_weight_decay`).
+    learning_rate : float, default 0.05
+        Used by every optimizer.
+    steps : int, default 20
+        Full-batch steps per training, >= 10.
+    hidden : sequence of int, default ()
+        Widths of the ReLU hidden layers.
+    seed : int, default 0
+        Seed of the initial weights.
+
+    Returns
+    -------
+    CheckTable
+        Ten checks, in the order above.
+
+    Raises
+    ------
+    ImportError
+        If PyTorch is not installed (the ``torch`` extra).
+    """
+    lam, run = _training_runs(
+        x, y, lam, learning_rate, steps, hidden, seed, "pytorch_weight_decay_checks"
+    )
+    torch_run = _torch_runner(lam, run)
+    wd = sgd_weight_decay(lam)
+
+    def keras(model_lam, kind, decay=None, epsilon=None):
+        return _train_steps(model_lam, kind, decay, epsilon=epsilon, dtype="float64", **run)
+
+    sgd, momentum, nesterov = (keras(lam, kind) for kind in ("sgd", "momentum", "nesterov"))
+    adam_l2 = keras(lam, "adam", epsilon=ADAM_EPSILON)
+    adamw = keras(0.0, "adamw", wd, ADAM_EPSILON)
+    adam_decay = keras(0.0, "adam", wd, ADAM_EPSILON)
+    momentum_decay = keras(0.0, "momentum", wd)
+    torch_momentum = torch_run("momentum", wd)
+    torch_adam = torch_run("adam", wd, epsilon=ADAM_EPSILON)
+    torch_adamw = torch_run("adamw", wd, epsilon=ADAM_EPSILON)
+
+    def same(claim, a, b, tol=EQUAL_TOL):
+        return Check(f"{claim} (relative difference)", _difference(a, b), tol)
+
+    def different(claim, a, b):
+        return Check(f"{claim} (relative difference)", _difference(a, b), DIFFER_BOUND, ">=")
+
+    momentum_name = f"SGD(momentum={MOMENTUM}"
+    return CheckTable(
+        [
+            same(
+                "PyTorch SGD on loss + (lam/2) sum W^2 = Keras SGD + L2(lam/2)",
+                torch_run("sgd", 0.0, l2_in_loss=True),
+                sgd,
+            ),
+            same(
+                "PyTorch SGD(weight_decay=lam) = Keras SGD + L2(lam/2)", torch_run("sgd", wd), sgd
+            ),
+            same(
+                f"PyTorch {momentum_name}, weight_decay=lam) = Keras {momentum_name}) + L2(lam/2)",
+                torch_momentum,
+                momentum,
+            ),
+            same(
+                f"PyTorch {momentum_name}, nesterov=True, weight_decay=lam) = "
+                f"Keras {momentum_name}, nesterov=True) + L2(lam/2)",
+                torch_run("nesterov", wd),
+                nesterov,
+            ),
+            different(
+                f"PyTorch {momentum_name}, weight_decay=lam) != "
+                f"Keras {momentum_name}, weight_decay=lam)",
+                torch_momentum,
+                momentum_decay,
+            ),
+            same(
+                "PyTorch Adam(weight_decay=lam) = PyTorch Adam on loss + (lam/2) sum W^2",
+                torch_run("adam", wd),
+                torch_run("adam", 0.0, l2_in_loss=True),
+            ),
+            same(
+                "PyTorch Adam(weight_decay=lam) = Keras Adam + L2(lam/2), eps=1e-12",
+                torch_adam,
+                adam_l2,
+                ADAM_LIBRARIES_TOL,
+            ),
+            same(
+                "PyTorch AdamW(weight_decay=lam) = Keras AdamW(weight_decay=lam), eps=1e-12",
+                torch_adamw,
+                adamw,
+                ADAM_LIBRARIES_TOL,
+            ),
+            different(
+                "PyTorch Adam(weight_decay=lam) != PyTorch AdamW(weight_decay=lam)",
+                torch_adam,
+                torch_adamw,
+            ),
+            different(
+                "PyTorch Adam(weight_decay=lam) != Keras Adam(weight_decay=lam), eps=1e-12",
+                torch_adam,
+                adam_decay,
+            ),
+        ]
+    )
+
+
+def _torch_runner(lam, run):
+    """Return ``train(kind, decay, l2_in_loss=False, epsilon=None)`` for PyTorch runs.
+
+    Each call trains the PyTorch copy of the run's network from the Keras network's initial
+    weights and returns all weights, flattened, in Keras's order, as float64.
+    """
+    torch = import_torch()
+    with _keras_floatx(import_tensorflow().keras, "float64"):
+        start = [np.asarray(v.numpy()) for v in build_mlp(lam=0.0, **run["build"]).weights]
+    inputs = torch.from_numpy(run["x"].astype(np.float64))
+    labels = torch.from_numpy(run["y"])
+
+    def train(kind, decay, l2_in_loss=False, epsilon=None):
+        weights = [torch.tensor(array, requires_grad=True) for array in start]
+        kernels, biases = weights[0::2], weights[1::2]
+        optimizer = _torch_optimizer(
+            torch, kind, [kernels, biases], decay, run["learning_rate"], epsilon
+        )
+        for _ in range(run["steps"]):
+            optimizer.zero_grad()
+            activations = inputs
+            for depth, (kernel, bias) in enumerate(zip(kernels, biases, strict=True)):
+                activations = activations @ kernel + bias
+                if depth < len(kernels) - 1:
+                    activations = torch.relu(activations)
+            loss = torch.nn.functional.cross_entropy(activations, labels)
+            if l2_in_loss:
+                loss = loss + lam / 2 * sum(torch.sum(kernel**2) for kernel in kernels)
+            with warnings.catch_warnings():
+                # A CUDA build of PyTorch on a machine without a GPU warns on the first
+                # backward pass that CUDA failed to initialise; the run is on the CPU anyway.
+                warnings.filterwarnings("ignore", message="CUDA initialization")
+                loss.backward()
+            optimizer.step()
+        return np.concatenate([w.detach().numpy().astype(np.float64).ravel() for w in weights])
+
+    return train
+
+
+def _torch_optimizer(torch, kind, kernels_and_biases, decay, learning_rate, epsilon):
+    kernels, biases = kernels_and_biases
+    groups = [{"params": kernels, "weight_decay": decay}, {"params": biases, "weight_decay": 0.0}]
+    if kind == "sgd":
+        return torch.optim.SGD(groups, lr=learning_rate)
+    if kind in ("momentum", "nesterov"):
+        return torch.optim.SGD(
+            groups, lr=learning_rate, momentum=MOMENTUM, nesterov=kind == "nesterov"
+        )
+    adam_options = {} if epsilon is None else {"eps": epsilon}
+    if kind == "adam":
+        return torch.optim.Adam(groups, lr=learning_rate, **adam_options)
+    return torch.optim.AdamW(groups, lr=learning_rate, **adam_options)
