@@ -103,7 +103,11 @@ def test_weight_decay_checks_separate_equal_from_different(checks):
 
 
 def test_wrong_weight_decay_factor_fails(digits_slice, monkeypatch):
-    monkeypatch.setattr(regkit.checks.networks, "sgd_weight_decay", lambda lam: 2 * lam)
+    monkeypatch.setattr(
+        regkit.checks.networks,
+        "sgd_weight_decay",
+        lambda lam, momentum=0.0: 2 * lam / (1 - momentum),
+    )
     table = regkit.weight_decay_checks(*digits_slice)
     assert table.all_passed is False
     assert any(claim.startswith("Keras SGD, ") for claim in failing_claims(table))
@@ -147,7 +151,7 @@ def conversions(digits_slice):
 
 def test_conversion_checks_pass(conversions):
     assert isinstance(conversions, CheckTable)
-    assert len(conversions) == 8
+    assert len(conversions) == 9
     assert conversions.all_passed, failing_claims(conversions)
 
 
@@ -162,6 +166,7 @@ def test_conversion_checks_follow_the_table_of_conversions(conversions):
         "adamw_decay_factor",
         "ridge_alpha",
         "lasso_alpha",
+        "sgd_weight_decay(lam, momentum=0.9)",
     ]
     for check, function in zip(conversions, functions, strict=True):
         assert function in check.claim
@@ -175,22 +180,23 @@ def test_conversion_checks_follow_the_table_of_conversions(conversions):
 
 
 @pytest.mark.parametrize(
-    ("name", "wrong", "row"),
+    ("name", "wrong", "rows"),
     [
-        ("keras_l2_coefficient", lambda lam: lam, 0),
-        ("keras_l1_coefficient", lambda lam: lam, 1),
-        ("mse_keras_l2_coefficient", lambda lam: lam / 2, 2),
-        ("mse_keras_l1_coefficient", lambda lam: lam / 2, 3),
-        ("sgd_weight_decay", lambda lam: 2 * lam, 4),
-        ("adamw_decay_factor", lambda lr, wd: 1 - lr * wd / 2, 5),
-        ("ridge_alpha", lambda lam, m: lam, 6),
-        ("lasso_alpha", lambda lam: lam, 7),
+        ("keras_l2_coefficient", lambda lam: lam, [0]),
+        ("keras_l1_coefficient", lambda lam: lam, [1]),
+        ("mse_keras_l2_coefficient", lambda lam: lam / 2, [2]),
+        ("mse_keras_l1_coefficient", lambda lam: lam / 2, [3]),
+        ("sgd_weight_decay", lambda lam, momentum=0.0: 2 * lam / (1 - momentum), [4, 8]),
+        ("sgd_weight_decay", lambda lam, momentum=0.0: lam, [8]),  # momentum ignored
+        ("adamw_decay_factor", lambda lr, wd: 1 - lr * wd / 2, [5]),
+        ("ridge_alpha", lambda lam, m: lam, [6]),
+        ("lasso_alpha", lambda lam: lam, [7]),
     ],
 )
-def test_a_wrong_conversion_fails_its_row_only(digits_slice, monkeypatch, name, wrong, row):
+def test_a_wrong_conversion_fails_its_rows_only(digits_slice, monkeypatch, name, wrong, rows):
     monkeypatch.setattr(regkit.checks.networks, name, wrong)
     table = regkit.conversion_checks(*digits_slice)
-    assert [check.claim for check in table.failures()] == [table[row].claim]
+    assert [check.claim for check in table.failures()] == [table[row].claim for row in rows]
 
 
 @pytest.mark.parametrize(
@@ -212,7 +218,7 @@ def pytorch_checks(digits_slice):
 
 
 def test_pytorch_weight_decay_checks_pass(pytorch_checks):
-    assert len(pytorch_checks) == 10
+    assert len(pytorch_checks) == 11
     assert pytorch_checks.all_passed, failing_claims(pytorch_checks)
 
 
@@ -228,6 +234,7 @@ def test_pytorch_weight_decay_checks_follow_the_documented_order(pytorch_checks)
         "PyTorch AdamW",
         "PyTorch Adam(weight_decay=lam) != PyTorch AdamW",
         "PyTorch Adam(weight_decay=lam) != Keras Adam(weight_decay",
+        "PyTorch Adam(weight_decay=lam, decoupled_weight_decay=True)",
     ]
     assert [c.claim.startswith(s) for c, s in zip(pytorch_checks, starts, strict=True)] == [
         True
@@ -239,7 +246,11 @@ def test_pytorch_weight_decay_checks_follow_the_documented_order(pytorch_checks)
 
 
 def test_a_doubled_weight_decay_fails_every_row_that_uses_it(digits_slice, monkeypatch):
-    monkeypatch.setattr(regkit.checks.networks, "sgd_weight_decay", lambda lam: 2 * lam)
+    monkeypatch.setattr(
+        regkit.checks.networks,
+        "sgd_weight_decay",
+        lambda lam, momentum=0.0: 2 * lam / (1 - momentum),
+    )
     table = regkit.pytorch_weight_decay_checks(*digits_slice)
     failed = [position for position, check in enumerate(table, start=1) if not check.passed]
     # row 1 puts lam in the loss and rows 8-10 compare decays with decays: they hold

@@ -68,6 +68,32 @@ def test_sgd_weight_decay_makes_one_keras_step_an_l2_step(lam):
     np.testing.assert_allclose(variable.numpy(), expected, rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("momentum", [0.5, 0.9])
+def test_sgd_weight_decay_with_momentum_makes_keras_converge_to_the_l2_minimizer(momentum):
+    # A quadratic L(w) = 0.5 (w - c)^T A (w - c), driven by Keras's own optimizer to its fixed
+    # point; the L2 minimizer of L + (lam/2)||w||^2 solves (A + lam I) w = A c.
+    rng = np.random.default_rng(3)
+    basis = np.linalg.qr(rng.standard_normal((4, 4)))[0]
+    A, c, lam = basis @ np.diag([0.5, 1.0, 1.5, 2.0]) @ basis.T, rng.standard_normal(4), 0.3
+    decay = regkit.sgd_weight_decay(lam, momentum=momentum)
+    optimizer = keras.optimizers.SGD(0.1, momentum=momentum, weight_decay=decay)
+    variable = keras.Variable(np.zeros(4))
+    for _ in range(1500):
+        gradient = A @ (variable.numpy() - c)
+        optimizer.apply_gradients([(tf.constant(gradient), variable)])
+    expected = np.linalg.solve(A + lam * np.eye(4), A @ c)
+    np.testing.assert_allclose(variable.numpy(), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("momentum", "error"),
+    [(1.0, ValueError), (-0.1, ValueError), (math.nan, ValueError), ("0.9", TypeError)],
+)
+def test_sgd_weight_decay_rejects_a_bad_momentum(momentum, error):
+    with pytest.raises(error, match="momentum"):
+        regkit.sgd_weight_decay(0.1, momentum=momentum)
+
+
 @pytest.mark.parametrize("lam", LAMS)
 def test_ridge_alpha_matches_the_normal_equations(linear, lam):
     X, y = linear

@@ -36,8 +36,8 @@ Keras facts used here, read in Keras 3.15's source:
 PyTorch facts, read in PyTorch 2.15's ``torch/optim``: ``SGD`` and ``Adam`` add
 ``weight_decay * w`` to the gradient before anything else (the momentum buffer, the Nesterov
 correction, Adam's averages); ``AdamW`` multiplies ``w`` by ``1 - lr * weight_decay`` before
-Adam's step. Every parameter of a group is decayed: biases go in a group with
-``weight_decay=0``.
+Adam's step, and is ``Adam(decoupled_weight_decay=True)``. Every parameter of a group is
+decayed: biases go in a group with ``weight_decay=0``.
 """
 
 from __future__ import annotations
@@ -93,11 +93,12 @@ DIFFER_BOUND = 1e-3
 MOMENTUM = 0.9
 
 
-# Keras stores Adam's beta_2 = 0.999 in float32, which moves 1 - beta_2, and with it Adam's bias
-# correction, by 1.3e-5 relative: Keras's and PyTorch's Adam trained in float64 differ by 3e-6 to
-# 7e-6 after 20 steps (measured on digits at 5 sizes, strengths and learning rates). 1e-4 leaves a
-# margin of 14, and is 70 times below the gap that the libraries' different placements of the
-# default eps alone create (7e-3).
+# Keras casts its Python-float hyperparameters through float32 even in float64 models: Adam's
+# bias correction 1 - beta_2**t uses beta_2 = 0.999 rounded to float32, 1.3e-5 off (relative) at
+# t = 1. Keras's and PyTorch's Adam trained in float64 differ by 3e-6 to 7e-6 after 20 steps
+# (measured on digits at 5 sizes, strengths and learning rates). 1e-4 leaves a margin of 14, and
+# is 70 times below the gap that the libraries' different placements of the default eps alone
+# create (7e-3).
 ADAM_LIBRARIES_TOL = 1e-4
 ADAM_EPSILON = 1e-12
 
@@ -513,7 +514,12 @@ def conversion_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(1
     6. one ``AdamW`` step with a zero gradient multiplies the weights by
        :func:`adamw_decay_factor`;
     7. scikit-learn ``Ridge(alpha=ridge_alpha(lam, m))`` equals :func:`regkit.ridge`;
-    8. scikit-learn ``Lasso(alpha=lasso_alpha(lam))`` equals :func:`regkit.lasso`.
+    8. scikit-learn ``Lasso(alpha=lasso_alpha(lam))`` equals :func:`regkit.lasso`;
+    9. Keras ``SGD(momentum=0.9, weight_decay=sgd_weight_decay(lam, momentum=0.9))``, trained
+       with full batches until it stops moving on the linear problem of checks 3 and 4 (with
+       the course's data term ``(1/2m)||y - Xw||**2`` as the loss), ends at
+       :func:`regkit.ridge`'s solution: the decay outside the velocity, scaled by
+       ``1 / (1 - momentum)``, reaches the minimizer of the course's objective.
 
     Parameters
     ----------
@@ -531,7 +537,7 @@ def conversion_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(1
     Returns
     -------
     CheckTable
-        Eight checks.
+        Nine checks.
     """
     lam, run = _training_runs(x, y, lam, learning_rate, steps, hidden, seed, "conversion_checks")
     keras_l2, keras_l1 = _penalty_checks(lam, run["build"])
@@ -547,6 +553,7 @@ def conversion_checks(x, y, *, lam=0.01, learning_rate=0.05, steps=20, hidden=(1
             _adamw_check(lam, run["learning_rate"], run["seed"]),
             sk_ridge,
             sk_lasso,
+            _momentum_decay_check(lam, run["seed"]),
         ]
     )
 
@@ -602,7 +609,8 @@ def pytorch_weight_decay_checks(
     the biases go in a parameter group with ``weight_decay=0``. Differences are
     ``||w_a - w_b|| / ||w_b||`` over all weights after training. Rows comparing Adam across the
     libraries set ``eps`` = 1e-12 in both, because the libraries add ``eps`` at different
-    places; their tolerance is wider because Keras keeps ``beta_2`` in float32.
+    places; the two that require equality have a wider tolerance because Keras rounds
+    ``beta_2`` through float32 in its bias correction.
 
     1. PyTorch SGD on the loss plus ``(lam/2) sum W**2`` equals Keras SGD + L2: the problems
        are the same.
@@ -618,6 +626,8 @@ def pytorch_weight_decay_checks(
     9. PyTorch ``Adam(weight_decay=lam)`` differs from its ``AdamW(weight_decay=lam)``.
     10. PyTorch ``Adam(weight_decay=lam)`` differs from Keras ``Adam(weight_decay=lam)``: the
         same name, two algorithms.
+    11. PyTorch ``Adam(weight_decay=lam, decoupled_weight_decay=True)`` equals its
+        ``AdamW(weight_decay=lam)``: the flag turns PyTorch's Adam into AdamW.
 
     Parameters
     ----------
@@ -638,7 +648,7 @@ def pytorch_weight_decay_checks(
     Returns
     -------
     CheckTable
-        Ten checks, in the order above.
+        Eleven checks, in the order above.
 
     Raises
     ------
@@ -724,6 +734,12 @@ def pytorch_weight_decay_checks(
                 torch_adam,
                 adam_decay,
             ),
+            same(
+                "PyTorch Adam(weight_decay=lam, decoupled_weight_decay=True) = "
+                "PyTorch AdamW(weight_decay=lam), eps=1e-12",
+                torch_run("decoupled adam", wd, epsilon=ADAM_EPSILON),
+                torch_adamw,
+            ),
         ]
     )
 
@@ -779,4 +795,37 @@ def _torch_optimizer(torch, kind, kernels_and_biases, decay, learning_rate, epsi
     adam_options = {} if epsilon is None else {"eps": epsilon}
     if kind == "adam":
         return torch.optim.Adam(groups, lr=learning_rate, **adam_options)
+    if kind == "decoupled adam":
+        return torch.optim.Adam(
+            groups, lr=learning_rate, decoupled_weight_decay=True, **adam_options
+        )
     return torch.optim.AdamW(groups, lr=learning_rate, **adam_options)
+
+
+# Heavy-ball SGD (momentum 0.9, step 0.1) on a well-conditioned 50 x 8 least-squares problem
+# contracts the error by about sqrt(0.9) per step: 1,500 steps reach rounding level.
+MOMENTUM_STEPS = 1500
+
+
+def _momentum_decay_check(lam, seed):
+    tf = import_tensorflow()
+    keras = tf.keras
+    X, y, _ = make_linear_problem(50, 8, n_informative=3, seed=seed)
+    wd = sgd_weight_decay(lam, momentum=MOMENTUM)
+    with _keras_floatx(keras, "float64"):
+        layer = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
+        model = keras.Sequential([keras.Input(shape=(X.shape[1],)), layer])
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.1, momentum=MOMENTUM, weight_decay=wd),
+            loss=lambda target, output: keras.ops.mean(keras.ops.square(target - output)) / 2,
+        )
+        batches = tf.data.Dataset.from_tensors((X, y[:, None])).repeat(MOMENTUM_STEPS)
+        model.fit(batches, epochs=1, shuffle=False, verbose=0)
+        weights = np.asarray(layer.kernel.numpy(), dtype=np.float64)[:, 0]
+    return Check(
+        f"Keras SGD(momentum={MOMENTUM}, weight_decay=sgd_weight_decay(lam, momentum="
+        f"{MOMENTUM}) = lam/(1 - {MOMENTUM})), full batch until converged = regkit.ridge "
+        "(relative error)",
+        relative_error(weights, ridge(X, y, lam)),
+        EQUAL_TOL,
+    )

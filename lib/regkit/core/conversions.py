@@ -14,6 +14,7 @@ plain ``SGD(weight_decay=wd)``  ``w - lr*(grad L + wd*w)``     ``wd = lam``
 ``AdamW(weight_decay=wd)``      ``w *= 1 - lr*wd``, then Adam  not an L2 penalty
 sklearn ``Ridge(alpha)``        ``||r||**2 + alpha ||w||**2``  ``alpha = m * lam``
 sklearn ``Lasso(alpha)``        ``(1/2m)||r||**2 + alpha|w|``  ``alpha = lam / 2``
+Keras ``SGD(momentum=mu, wd)``  decay outside the velocity     ``wd = lam/(1 - mu)``
 ==============================  =============================  ===================
 
 :func:`regkit.conversion_checks` verifies every row, in this order.
@@ -82,33 +83,54 @@ def keras_l1_coefficient(lam):
     return check_lam(lam) / 2
 
 
-def sgd_weight_decay(lam):
-    """Return the ``weight_decay`` of plain SGD that reproduces SGD on the course's L2 objective.
+def sgd_weight_decay(lam, momentum=0.0):
+    """Return the ``weight_decay`` of Keras's SGD that minimizes the course's L2 objective.
 
     SGD on ``J(w) = L(w) + (lam/2) ||w||**2`` steps ``w <- w - lr * (grad L(w) + lam * w)``.
     Keras's ``SGD(weight_decay=wd)`` first shrinks ``w <- w - lr * wd * w``, then subtracts
     ``lr * grad L`` with the gradient taken at the weights before the shrink, which is
     ``w <- w - lr * (grad L(w) + wd * w)``: the same step when ``wd = lam``. PyTorch's
-    ``torch.optim.SGD(weight_decay=wd)`` adds ``wd * w`` to the gradient, so it too needs
-    ``wd = lam``.
+    ``torch.optim.SGD(weight_decay=wd)`` adds ``wd * w`` to the gradient, so it needs
+    ``wd = lam`` with or without momentum.
 
-    With momentum the two libraries part ways: PyTorch adds ``wd * w`` before the momentum
-    buffer, so its ``weight_decay`` stays an L2 penalty; Keras decays the weights outside the
-    velocity, so ``SGD(momentum=0.9, weight_decay=lam)`` no longer follows the L2 objective
-    (see :func:`weight_decay_checks`). In Keras the decay applies to biases too unless they are
-    excluded with ``optimizer.exclude_from_weight_decay(var_names=["bias"])``.
+    With momentum ``mu`` Keras decays the weights outside the velocity: ``w <- w - lr*wd*w``,
+    then ``v <- mu*v - lr*grad L`` and ``w <- w + v``. Its steps are no longer those of SGD with
+    momentum on ``J`` (see :func:`regkit.weight_decay_checks`), but at a fixed point of the
+    full-batch update ``v = lr*wd*w`` and ``(1 - mu)*v = -lr*grad L``, so
+    ``grad L + (1 - mu)*wd*w = 0``: the minimizer of ``J`` when ``wd = lam / (1 - mu)``. The
+    trainings reach the same minimizer by different paths, so they still differ when training
+    stops early or the gradients are noisy. In Keras the decay applies to biases too unless they
+    are excluded with ``optimizer.exclude_from_weight_decay(var_names=["bias"])``.
 
     Parameters
     ----------
     lam : float
         The course's strength, finite and >= 0.
+    momentum : float, default 0.0
+        Keras's ``SGD(momentum=...)``, in [0, 1).
 
     Returns
     -------
     float
-        ``lam``.
+        ``lam / (1 - momentum)``: ``lam`` for plain SGD.
+
+    Raises
+    ------
+    ValueError
+        If ``momentum`` is outside [0, 1).
+
+    Examples
+    --------
+    >>> sgd_weight_decay(0.01)
+    0.01
+    >>> round(sgd_weight_decay(0.01, momentum=0.9), 12)
+    0.1
     """
-    return check_lam(lam)
+    lam = check_lam(lam)
+    momentum = check_scalar(momentum, "momentum")
+    if momentum >= 1:
+        raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+    return lam / (1 - momentum)
 
 
 def ridge_alpha(lam, m):
