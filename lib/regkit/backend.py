@@ -47,7 +47,7 @@ def import_tensorflow():
 def import_torch():
     """Return the ``torch`` module.
 
-    PyTorch is an optional dependency of :mod:`regkit` (its ``torch`` extra), used only to check
+    PyTorch is an optional dependency of ``regkit`` (its ``torch`` extra), used only to check
     what PyTorch's optimizers do (:func:`regkit.pytorch_weight_decay_checks`).
 
     Raises
