@@ -241,11 +241,22 @@ CALLERS = {
         "X y lam",
     ),
     "step_size_checks": (lambda a: regkit.step_size_checks(a["X"], a["y"], a["lam"]), "X y lam"),
+    "elastic_net": (lambda a: regkit.elastic_net(a["X"], a["y"], a["lam"], 0.5), "X y lam"),
+    "project_l2_ball": (lambda a: regkit.project_l2_ball(a["w"], 1.0), "w"),
+    "project_l1_ball": (lambda a: regkit.project_l1_ball(a["w"], 1.0), "w"),
+    "constrained_least_squares": (
+        lambda a: regkit.constrained_least_squares(a["X"], a["y"], 1.0, a["kind"]),
+        "X y kind",
+    ),
     "constrained_minimizer": (
         lambda a: regkit.constrained_minimizer(a["X"], a["y"], a["lam"] + 0.5, a["kind"]),
         "X y kind",
     ),
     "shrinkage_factors": (lambda a: regkit.shrinkage_factors(a["X"], a["lam"]), "X lam"),
+    "early_stopping_factors": (
+        lambda a: regkit.early_stopping_factors(a["X"], a["lr"], 3),
+        "X lr",
+    ),
     "effective_dof": (lambda a: regkit.effective_dof(a["X"], a["lam"]), "X lam"),
     "ridge_condition_number": (
         lambda a: regkit.ridge_condition_number(a["X"], a["lam"]),
@@ -268,6 +279,9 @@ ARGUMENT_NAMES = {
     ("gradient_descent", "w"): "w0",
     ("ridge_bias_variance", "w"): "w_true",
     ("refit_ridge", "w"): "w_true",
+    ("project_l2_ball", "w"): "v",
+    ("early_stopping_factors", "lr"): "learning_rate",
+    ("project_l1_ball", "w"): "v",
 }
 
 # One bad value per argument and category: (value of the right type with wrong content,
@@ -368,6 +382,35 @@ def test_steps_to_converge_rejects_a_reduction_outside_zero_one(reduction):
 def test_check_suite_options_are_validated(function, option, value, error):
     with pytest.raises(error, match=re.escape(option)):
         getattr(regkit, function)(X, Y, 0.05, **{option: value})
+
+
+@pytest.mark.parametrize(
+    ("call_with", "error"),
+    [
+        (lambda r: regkit.project_l2_ball(W, r), ValueError),
+        (lambda r: regkit.project_l1_ball(W, r), ValueError),
+        (lambda r: regkit.constrained_least_squares(X, Y, r, "l1"), ValueError),
+    ],
+)
+@pytest.mark.parametrize("radius", [-1.0, math.nan, math.inf])
+def test_a_bad_radius_raises_value_error_naming_it(call_with, error, radius):
+    with pytest.raises(error, match="radius"):
+        call_with(radius)
+
+
+@pytest.mark.parametrize("radius", ["1", None, True])
+def test_a_radius_of_the_wrong_type_raises_type_error_naming_it(radius):
+    with pytest.raises(TypeError, match="radius"):
+        regkit.project_l1_ball(W, radius)
+
+
+@pytest.mark.parametrize(
+    ("l1_ratio", "error"),
+    [(-0.1, ValueError), (1.5, ValueError), (math.nan, ValueError), ("0.5", TypeError)],
+)
+def test_elastic_net_rejects_an_l1_ratio_outside_zero_one(l1_ratio, error):
+    with pytest.raises(error, match="l1_ratio"):
+        regkit.elastic_net(X, Y, 0.1, l1_ratio)
 
 
 def test_relative_error_rejects_different_shapes_naming_both():

@@ -42,6 +42,14 @@ def check_scalar(value: object, name: str, *, positive: bool = False) -> float:
     return value
 
 
+def check_fraction(value: object, name: str) -> float:
+    """Return ``value`` as a float in [0, 1] (a mixing weight such as ``l1_ratio``)."""
+    value = check_scalar(value, name)
+    if value > 1:
+        raise ValueError(f"{name} must be in [0, 1]; got {value}")
+    return value
+
+
 def check_lam(lam: object) -> float:
     """Return the regularization strength as a finite float >= 0."""
     return check_scalar(lam, "lam")

@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 from scipy.optimize import minimize
-from sklearn.linear_model import Lasso, Ridge
+from scipy.stats import laplace, norm
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
 import regkit
 import regkit.checks.networks
@@ -284,3 +285,97 @@ def test_ridge_alpha_rejects_bad_m(m, error):
 def test_conversions_reject_bad_input(function, args, error, match):
     with pytest.raises(error, match=match):
         function(*args)
+
+
+# the Bayesian reading: MAP estimates ---------------------------------------------------------
+
+
+def negative_log_posterior(w, X, y, noise_std, prior_scale, prior):
+    """-log p(w | y) up to a constant, from SciPy's densities (not from the course's formula)."""
+    likelihood = norm.logpdf(y, loc=X @ w, scale=noise_std).sum()
+    density = norm(scale=prior_scale) if prior == "gaussian" else laplace(scale=prior_scale)
+    return -(likelihood + density.logpdf(w).sum())
+
+
+@pytest.mark.parametrize(("noise_std", "prior_scale"), [(0.5, 0.3), (1.0, 2.0)])
+def test_map_lambda_gaussian_gives_the_posterior_mode_and_mean(noise_std, prior_scale):
+    X, y, _ = regkit.make_linear_problem(30, 5, seed=5)
+    m = X.shape[0]
+    lam = regkit.map_lambda(noise_std, prior_scale, m, "gaussian")
+    mode = minimize(
+        negative_log_posterior,
+        np.zeros(5),
+        args=(X, y, noise_std, prior_scale, "gaussian"),
+        method="BFGS",
+        options={"gtol": 1e-10},
+    ).x
+    np.testing.assert_allclose(regkit.ridge(X, y, lam), mode, atol=1e-6)
+    # the Gaussian posterior is Gaussian: its mean is (X^T X / s^2 + I / t^2)^-1 X^T y / s^2
+    precision = X.T @ X / noise_std**2 + np.eye(5) / prior_scale**2
+    mean = np.linalg.solve(precision, X.T @ y / noise_std**2)
+    np.testing.assert_allclose(regkit.ridge(X, y, lam), mean, rtol=1e-10)
+
+
+@pytest.mark.parametrize(("noise_std", "prior_scale"), [(0.5, 0.05), (1.0, 0.2)])
+def test_map_lambda_laplace_gives_the_posterior_mode(noise_std, prior_scale):
+    X, y, _ = regkit.make_linear_problem(30, 5, n_informative=2, seed=6)
+    m = X.shape[0]
+    lam = regkit.map_lambda(noise_std, prior_scale, m, "laplace")
+    exact = regkit.lasso(X, y, lam, tol=1e-12)
+    assert np.sum(exact == 0) >= 1  # the prior is strong enough to set weights to zero
+
+    def objective(w):
+        return negative_log_posterior(w, X, y, noise_std, prior_scale, "laplace")
+
+    mode = minimize(
+        objective, np.zeros(5), method="Powell", options={"xtol": 1e-10, "ftol": 1e-14}
+    ).x
+    assert objective(exact) <= objective(mode) + 1e-9  # no general-purpose optimum is lower
+    np.testing.assert_allclose(exact, mode, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "name"),
+    [
+        ((0.0, 1.0, 10, "gaussian"), ValueError, "noise_std"),
+        ((1.0, -1.0, 10, "laplace"), ValueError, "prior_scale"),
+        ((1.0, 1.0, 0, "gaussian"), ValueError, "m"),
+        ((1.0, 1.0, 10, "cauchy"), ValueError, "prior"),
+        (("1", 1.0, 10, "gaussian"), TypeError, "noise_std"),
+    ],
+)
+def test_map_lambda_rejects_bad_input(arguments, error, name):
+    with pytest.raises(error, match=name):
+        regkit.map_lambda(*arguments)
+
+
+# the elastic net in other libraries -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.3, 1.0])
+def test_sklearn_elastic_net_arguments_give_regkit_elastic_net(linear, rho):
+    X, y = linear
+    arguments = regkit.sklearn_elastic_net_arguments(0.2, rho)
+    model = ElasticNet(**arguments, fit_intercept=False, tol=1e-14, max_iter=10**6).fit(X, y)
+    np.testing.assert_allclose(
+        model.coef_, regkit.elastic_net(X, y, 0.2, rho, tol=1e-12), atol=1e-8
+    )
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.4, 1.0])
+def test_keras_l1l2_arguments_give_the_course_penalty(rho):
+    weights = np.random.default_rng(7).standard_normal((5, 3))
+    regularizer = keras.regularizers.L1L2(**regkit.keras_l1l2_arguments(0.3, rho))
+    expected = 0.3 / 2 * (rho * np.abs(weights).sum() + (1 - rho) * (weights**2).sum())
+    assert float(regularizer(tf.constant(weights))) == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "function", [regkit.sklearn_elastic_net_arguments, regkit.keras_l1l2_arguments]
+)
+@pytest.mark.parametrize(
+    ("l1_ratio", "error"), [(1.5, ValueError), (-0.5, ValueError), (None, TypeError)]
+)
+def test_elastic_net_arguments_reject_a_bad_l1_ratio(function, l1_ratio, error):
+    with pytest.raises(error, match="l1_ratio"):
+        function(0.1, l1_ratio)

@@ -1,13 +1,16 @@
-"""Tests of regkit.solvers: ridge, lasso, the proximal step and gradient descent.
+"""Tests of regkit.solvers: ridge, lasso, the elastic net, the norm-ball projections and the
+constrained problem, the proximal step and gradient descent.
 
-Oracles: numpy.linalg (solve, lstsq, eigvalsh), scikit-learn's Ridge and Lasso, closed forms.
+Oracles: numpy.linalg (solve, lstsq, eigvalsh), scikit-learn's Ridge, Lasso and ElasticNet,
+SciPy's SLSQP, a bisection for the L1 projection's threshold, closed forms.
 """
 
 import math
 
 import numpy as np
 import pytest
-from sklearn.linear_model import Lasso, Ridge
+from scipy.optimize import minimize
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
 import regkit
 import regkit.core.solvers
@@ -341,3 +344,174 @@ def test_steps_to_converge_is_enough_steps(tall_problem, reduction, lam):
 
 def test_steps_to_converge_when_one_step_is_exact():
     assert regkit.steps_to_converge(np.eye(3), 0.0, 3.0) == 1
+
+
+# elastic net ------------------------------------------------------------------------------------
+
+
+def sklearn_elastic_net(X, y, lam, rho):
+    # sklearn: 1/(2m)||r||^2 + alpha*l1_ratio*|w|_1 + alpha*(1 - l1_ratio)/2*||w||^2; matching
+    # the course's (lam/2)(rho |w|_1 + (1 - rho)||w||^2) gives these two values.
+    alpha, l1_ratio = lam * (1 - rho / 2), rho / (2 - rho)
+    model = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=False, tol=1e-14)
+    return model.set_params(max_iter=10**6).fit(X, y).coef_
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.25, 0.5, 0.9, 1.0])
+@pytest.mark.parametrize("lam", [0.05, 0.5])
+def test_elastic_net_agrees_with_sklearn(any_problem, rho, lam):
+    w = regkit.elastic_net(any_problem.X, any_problem.y, lam, rho, tol=1e-11)
+    exact = sklearn_elastic_net(any_problem.X, any_problem.y, lam, rho)
+    np.testing.assert_allclose(w, exact, atol=LASSO_WEIGHT_ATOL)
+
+
+def test_elastic_net_at_the_ends_is_the_lasso_and_ridge(tall_problem):
+    X, y = tall_problem.X, tall_problem.y
+    np.testing.assert_allclose(
+        regkit.elastic_net(X, y, 0.3, 1.0, tol=1e-12),
+        regkit.lasso(X, y, 0.3, tol=1e-12),
+        atol=1e-9,
+    )
+    ridge = regkit.ridge(X, y, 0.3)
+    assert rel_error(regkit.elastic_net(X, y, 0.3, 0.0, tol=1e-12), ridge) < 1e-9
+
+
+def test_elastic_net_gives_exact_zeros_on_sparse_problem(sparse_problem):
+    X, y = sparse_problem.X, sparse_problem.y
+    w = regkit.elastic_net(X, y, 0.5 * regkit.lasso_threshold(X, y), 0.5)
+    exact = sklearn_elastic_net(X, y, 0.5 * regkit.lasso_threshold(X, y), 0.5)
+    assert np.sum(w == 0) >= 1
+    assert np.array_equal(w == 0, np.abs(exact) < 1e-12)
+
+
+def test_elastic_net_splits_a_duplicated_column_equally_where_the_lasso_cannot_tell():
+    # Zou & Hastie (2005), the grouping effect: with two identical columns, moving weight from
+    # one copy to the other leaves the lasso objective unchanged (every split of the same sum is
+    # a minimizer), while the elastic net's ridge part makes the equal split the only one.
+    rng = np.random.default_rng(4)
+    base = rng.standard_normal((60, 4))
+    X = np.column_stack([base, base[:, 0]])
+    y = base @ np.array([2.0, -1.0, 0.0, 0.5]) + 0.1 * rng.standard_normal(60)
+    w = regkit.elastic_net(X, y, 0.1, 0.5, tol=1e-12)
+    assert w[0] == pytest.approx(w[4], abs=1e-9) and abs(w[0]) > 0.1
+    lasso = regkit.lasso(X, y, 0.1, tol=1e-12)
+    lopsided = lasso.copy()
+    lopsided[0], lopsided[4] = lasso[0] + lasso[4], 0.0
+    l1 = regkit.objective(lasso, X, y, 0.1, "l1")
+    assert regkit.objective(lopsided, X, y, 0.1, "l1") == pytest.approx(l1, abs=1e-14)
+
+    def elastic_objective(v):
+        penalty = 0.5 * np.sum(np.abs(v)) + 0.5 * np.sum(v**2)
+        return np.sum((y - X @ v) ** 2) / (2 * len(y)) + 0.1 / 2 * penalty
+
+    unequal = w.copy()
+    unequal[0], unequal[4] = w[0] + w[4], 0.0
+    assert elastic_objective(unequal) > elastic_objective(w) + 1e-4
+
+
+def test_elastic_net_warns_when_max_iter_is_too_small(ill_problem):
+    with pytest.warns(regkit.ConvergenceWarning, match="elastic_net"):
+        regkit.elastic_net(ill_problem.X, ill_problem.y, 1e-6, 0.5, max_iter=3)
+
+
+# projections onto the balls --------------------------------------------------------------------
+
+
+def l1_threshold_by_bisection(v, radius):
+    """The theta with sum(max(|v| - theta, 0)) = radius, found by bisection."""
+    low, high = 0.0, float(np.max(np.abs(v)))
+    for _ in range(200):
+        middle = (low + high) / 2
+        if np.sum(np.maximum(np.abs(v) - middle, 0)) > radius:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("radius", [0.1, 1.0, 3.0])
+def test_project_l1_ball_agrees_with_a_bisection_on_the_threshold(seed, radius):
+    v = np.random.default_rng(seed).standard_normal(12) * 2
+    theta = l1_threshold_by_bisection(v, radius)
+    expected = np.sign(v) * np.maximum(np.abs(v) - theta, 0)
+    projected = regkit.project_l1_ball(v, radius)
+    np.testing.assert_allclose(projected, expected, atol=1e-12)
+    assert np.abs(projected).sum() == pytest.approx(radius, rel=1e-12)
+
+
+@pytest.mark.parametrize("project", [regkit.project_l1_ball, regkit.project_l2_ball])
+@pytest.mark.parametrize("seed", range(3))
+def test_projections_satisfy_the_obtuse_angle_condition(project, seed):
+    # p is the projection of v onto a convex set C iff (v - p) . (q - p) <= 0 for all q in C.
+    rng = np.random.default_rng(seed)
+    v, radius = 3 * rng.standard_normal(8), 1.5
+    p = project(v, radius)
+    order = 1 if project is regkit.project_l1_ball else 2
+    for _ in range(200):
+        q = rng.standard_normal(8)
+        q *= rng.uniform(0, radius) / np.linalg.norm(q, order)  # a point of the ball
+        assert (v - p) @ (q - p) <= 1e-12
+
+
+def test_project_l2_ball_scales_to_the_sphere_and_keeps_inner_points():
+    v = np.array([3.0, -4.0, 12.0])
+    np.testing.assert_allclose(regkit.project_l2_ball(v, 2.6), v * 2.6 / 13, rtol=1e-15)
+    np.testing.assert_array_equal(regkit.project_l2_ball(v, 13.0), v)
+    np.testing.assert_array_equal(regkit.project_l1_ball(v, 19.0), v)
+    np.testing.assert_array_equal(regkit.project_l1_ball(v, 0.0), np.zeros(3))
+
+
+def test_project_l1_ball_handles_ties_and_a_single_entry():
+    np.testing.assert_allclose(regkit.project_l1_ball(np.array([2.0, -2.0, 2.0]), 3.0), [1, -1, 1])
+    np.testing.assert_allclose(regkit.project_l1_ball(np.array([-5.0]), 2.0), [-2.0])
+
+
+# constrained least squares ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["l1", "l2"])
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_constrained_least_squares_agrees_with_the_penalized_path(tall_problem, kind, fraction):
+    X, y = tall_problem.X, tall_problem.y
+    order = 1 if kind == "l1" else 2
+    radius = fraction * np.linalg.norm(regkit.ridge(X, y, 0.0), order)
+    w = regkit.constrained_least_squares(X, y, radius, kind, tol=1e-12)
+    by_path, lam = regkit.constrained_minimizer(X, y, radius, kind)
+    np.testing.assert_allclose(w, by_path, atol=1e-8)
+    assert np.linalg.norm(w, order) == pytest.approx(radius, rel=1e-8)
+    assert lam > 0
+
+
+@pytest.mark.parametrize("radius", [0.3, 1.0])
+def test_constrained_least_squares_l2_agrees_with_slsqp(tall_problem, radius):
+    X, y = tall_problem.X, tall_problem.y
+    m = X.shape[0]
+    result = minimize(
+        lambda w: np.sum((y - X @ w) ** 2) / (2 * m),
+        np.zeros(X.shape[1]),
+        jac=lambda w: X.T @ (X @ w - y) / m,
+        constraints=[{"type": "ineq", "fun": lambda w: radius**2 - w @ w}],
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 1000},
+    )
+    w = regkit.constrained_least_squares(X, y, radius, "l2")
+    np.testing.assert_allclose(w, result.x, atol=1e-6)
+
+
+def test_constrained_least_squares_inside_the_ball_is_least_squares(tall_problem):
+    X, y = tall_problem.X, tall_problem.y
+    least_squares = regkit.ridge(X, y, 0.0)
+    for kind, order in (("l1", 1), ("l2", 2)):
+        big = 2 * np.linalg.norm(least_squares, order)
+        w = regkit.constrained_least_squares(X, y, big, kind, tol=1e-12)
+        np.testing.assert_allclose(w, least_squares, atol=1e-8)
+
+
+def test_constrained_least_squares_with_radius_zero_is_zero(problem):
+    assert not np.any(regkit.constrained_least_squares(problem.X, problem.y, 0.0, "l1"))
+
+
+def test_constrained_least_squares_warns_when_max_iter_is_too_small(ill_problem):
+    with pytest.warns(regkit.ConvergenceWarning, match="constrained_least_squares"):
+        regkit.constrained_least_squares(ill_problem.X, ill_problem.y, 0.5, "l2", max_iter=1)

@@ -123,3 +123,37 @@ def test_doctests(run_doctests):
     attempted, report = run_doctests(regkit.core.spectral)
     assert attempted >= 1
     assert report == ""
+
+
+@pytest.mark.parametrize("steps", [1, 10, 200])
+def test_early_stopping_factors_give_the_gradient_descent_iterate(steps):
+    # Oracle: t steps of rk.gradient_descent from 0, against the SVD formula with the factors.
+    X, y, _ = regkit.make_linear_problem(40, 6, seed=8)
+    m = X.shape[0]
+    learning_rate = 1 / regkit.lipschitz_constant(X)
+    iterate = regkit.gradient_descent(
+        lambda w: X.T @ (X @ w - y) / m, np.zeros(6), learning_rate, steps
+    )[-1]
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    factors = regkit.early_stopping_factors(X, learning_rate, steps)
+    np.testing.assert_allclose(iterate, Vt.T @ (factors * (U.T @ y) / s), rtol=1e-10, atol=1e-12)
+
+
+def test_early_stopping_factors_rise_with_steps_toward_one():
+    X, _, _ = regkit.make_linear_problem(40, 6, seed=8)
+    lr = 1 / regkit.lipschitz_constant(X)
+    few, many = (regkit.early_stopping_factors(X, lr, t) for t in (5, 5000))
+    assert np.all((few >= 0) & (few <= many)) and few[-1] < many[-1] and np.allclose(many, 1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        (dict(learning_rate=0.0), ValueError, "learning_rate"),
+        (dict(steps=-1), ValueError, "steps"),
+    ],
+)
+def test_early_stopping_factors_reject_bad_input(kwargs, error, name):
+    arguments = dict(X=np.eye(3), learning_rate=0.1, steps=3) | kwargs
+    with pytest.raises(error, match=name):
+        regkit.early_stopping_factors(**arguments)

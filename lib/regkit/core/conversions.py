@@ -17,13 +17,18 @@ sklearn ``Lasso(alpha)``        ``(1/2m)||r||**2 + alpha|w|``  ``alpha = lam / 2
 Keras ``SGD(momentum=mu, wd)``  decay outside the velocity     ``wd = lam/(1 - mu)``
 ==============================  =============================  ===================
 
-:func:`regkit.conversion_checks` verifies every row, in this order.
+:func:`regkit.conversion_checks` verifies every row, in this order. Beyond the table:
+:func:`regkit.map_lambda` gives ``lam`` from a Bayesian prior (the penalized minimizer is the
+maximum a posteriori estimate), and :func:`regkit.sklearn_elastic_net_arguments` and
+:func:`regkit.keras_l1l2_arguments` the settings of the elastic net
+(:func:`regkit.elastic_net`).
 """
 
 from __future__ import annotations
 
 from .._validation import (
     check_count,
+    check_fraction,
     check_lam,
     check_scalar,
 )
@@ -31,12 +36,15 @@ from .._validation import (
 __all__ = [
     "adamw_decay_factor",
     "keras_l1_coefficient",
+    "keras_l1l2_arguments",
     "keras_l2_coefficient",
     "lasso_alpha",
+    "map_lambda",
     "mse_keras_l1_coefficient",
     "mse_keras_l2_coefficient",
     "ridge_alpha",
     "sgd_weight_decay",
+    "sklearn_elastic_net_arguments",
 ]
 
 
@@ -253,3 +261,110 @@ def adamw_decay_factor(learning_rate, weight_decay):
     learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
     weight_decay = check_scalar(weight_decay, "weight_decay")
     return 1.0 - learning_rate * weight_decay
+
+
+PRIORS = ("gaussian", "laplace")
+
+
+def map_lambda(noise_std, prior_scale, m, prior):
+    """Return the ``lam`` whose penalized minimizer is the maximum a posteriori estimate.
+
+    Model: ``y = X w + noise`` with Gaussian noise of standard deviation ``sigma``
+    (``noise_std``), and independent priors on the weights. The negative log posterior is,
+    up to a constant, ``||y - X w||**2 / (2 sigma**2) - sum_k log p(w_k)``; multiplied by
+    ``sigma**2 / m``, which does not move its minimizer, it is the course's objective:
+
+    * Gaussian prior, standard deviation ``tau`` (``prior_scale``): ``-log p(w) = w**2 /
+      (2 tau**2)``, so ``lam / 2 = sigma**2 / (2 m tau**2)``: ``lam = sigma**2 / (m tau**2)``,
+      the L2 penalty;
+    * Laplace prior, scale ``b``, density ``exp(-|w| / b) / (2b)``: ``-log p(w) = |w| / b``,
+      so ``lam / 2 = sigma**2 / (m b)``: ``lam = 2 sigma**2 / (m b)``, the L1 penalty.
+
+    Parameters
+    ----------
+    noise_std : float
+        ``sigma`` > 0.
+    prior_scale : float
+        ``tau`` (Gaussian) or ``b`` (Laplace), > 0.
+    m : int
+        Number of examples, >= 1.
+    prior : {"gaussian", "laplace"}
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> map_lambda(1.0, 0.5, 100, "gaussian")
+    0.04
+    >>> map_lambda(1.0, 0.5, 100, "laplace")
+    0.04
+    """
+    sigma = check_scalar(noise_std, "noise_std", positive=True)
+    scale = check_scalar(prior_scale, "prior_scale", positive=True)
+    m = check_count(m, "m", minimum=1)
+    if prior not in PRIORS:
+        raise ValueError(f"prior must be one of {PRIORS}; got {prior!r}")
+    if prior == "gaussian":
+        return sigma**2 / (m * scale**2)
+    return 2 * sigma**2 / (m * scale)
+
+
+def sklearn_elastic_net_arguments(lam, l1_ratio):
+    """Return the ``alpha`` and ``l1_ratio`` of scikit-learn's ``ElasticNet`` for the course's.
+
+    scikit-learn minimizes ``1/(2m) ||r||**2 + alpha * a * ||w||_1 + alpha * (1 - a) / 2 *
+    ||w||**2`` (``a`` its ``l1_ratio``); the course's elastic net (:func:`regkit.elastic_net`)
+    is ``1/(2m) ||r||**2 + (lam/2) * (rho ||w||_1 + (1 - rho) ||w||**2)``. Matching the two
+    penalty terms: ``alpha * a = lam * rho / 2`` and ``alpha * (1 - a) = lam * (1 - rho)``, so
+    ``alpha = lam * (1 - rho / 2)`` and ``a = rho / (2 - rho)``.
+
+    Parameters
+    ----------
+    lam : float
+        Finite and >= 0.
+    l1_ratio : float
+        The course's ``rho``, in [0, 1].
+
+    Returns
+    -------
+    dict
+        ``{"alpha": ..., "l1_ratio": ...}``, to pass as ``ElasticNet(**arguments)``.
+
+    Examples
+    --------
+    >>> sklearn_elastic_net_arguments(0.2, 0.5)
+    {'alpha': 0.15000000000000002, 'l1_ratio': 0.3333333333333333}
+    """
+    lam, rho = check_lam(lam), check_fraction(l1_ratio, "l1_ratio")
+    return {"alpha": lam * (1 - rho / 2), "l1_ratio": rho / (2 - rho)}
+
+
+def keras_l1l2_arguments(lam, l1_ratio):
+    """Return the ``l1`` and ``l2`` of Keras's ``L1L2`` for the course's elastic-net penalty.
+
+    ``L1L2(l1, l2)(W)`` is ``l1 * sum(|W|) + l2 * sum(W**2)``; the course's penalty is
+    ``(lam/2) * (rho * sum(|W|) + (1 - rho) * sum(W**2))``, so ``l1 = lam * rho / 2`` and
+    ``l2 = lam * (1 - rho) / 2``. With cross-entropy; with Keras's ``mse`` (no half) both
+    double, as in :func:`mse_keras_l2_coefficient`.
+
+    Parameters
+    ----------
+    lam : float
+        Finite and >= 0.
+    l1_ratio : float
+        The course's ``rho``, in [0, 1].
+
+    Returns
+    -------
+    dict
+        ``{"l1": ..., "l2": ...}``, to pass as ``keras.regularizers.L1L2(**arguments)``.
+
+    Examples
+    --------
+    >>> keras_l1l2_arguments(0.2, 0.5)
+    {'l1': 0.05, 'l2': 0.05}
+    """
+    lam, rho = check_lam(lam), check_fraction(l1_ratio, "l1_ratio")
+    return {"l1": lam * rho / 2, "l2": lam * (1 - rho) / 2}

@@ -4,7 +4,9 @@ For ``X = U diag(s) V.T`` (thin SVD) the L2 minimizer is
 ``w* = sum_k s_k / (s_k**2 + m lam) * (u_k . y) * v_k``: along each right singular vector
 ``v_k`` it is the least-squares coefficient times ``s_k**2 / (s_k**2 + m lam)``. This module
 computes those factors, the effective degrees of freedom, the condition number, and the bias
-and variance of the estimator.
+and variance of the estimator. Gradient descent from ``w = 0`` on the unpenalized data term
+shrinks the same directions by other factors after ``t`` steps
+(:func:`regkit.early_stopping_factors`), which is why stopping early acts like an L2 penalty.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .._validation import (
 from .solvers import ridge
 
 __all__ = [
+    "early_stopping_factors",
     "effective_dof",
     "refit_ridge",
     "ridge_bias_variance",
@@ -191,3 +194,38 @@ def _design_and_weights(X, w_true):
             f"got w_true.shape={w_true.shape}, X.shape={X.shape}"
         )
     return X, w_true
+
+
+def early_stopping_factors(X, learning_rate, steps):
+    """Return ``1 - (1 - lr * mu_k)**t``: what ``t`` gradient steps keep along each ``v_k``.
+
+    Gradient descent with step ``lr`` on ``1/(2m) ||y - X w||**2``, started from ``w = 0``,
+    has after ``t`` steps the least-squares coefficient along each right singular vector
+    ``v_k`` times ``1 - (1 - lr * mu_k)**t``, where ``mu_k = s_k**2 / m`` is the curvature
+    along ``v_k`` (Goodfellow, Bengio & Courville, 2016, section 7.8). Compare
+    :func:`shrinkage_factors`, ``mu_k / (mu_k + lam)`` for ridge: both are near 1 where
+    ``mu_k`` is large and near 0 where it is small.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    learning_rate : float
+        ``lr`` > 0; below ``2 / mu_max`` for the factors to stay in [0, 2).
+    steps : int
+        ``t`` >= 0.
+
+    Returns
+    -------
+    numpy.ndarray, shape (min(m, n),)
+        In the order of decreasing ``s_k``.
+
+    Examples
+    --------
+    >>> early_stopping_factors([[2.0, 0.0], [0.0, 1.0]], learning_rate=0.5, steps=2).round(4)
+    array([1.    , 0.4375])
+    """
+    X, s = _singular_values(X)
+    learning_rate = check_scalar(learning_rate, "learning_rate", positive=True)
+    steps = check_count(steps, "steps")
+    curvature = s**2 / X.shape[0]
+    return 1 - (1 - learning_rate * curvature) ** steps
