@@ -19,6 +19,7 @@ from .._validation import (
 from ..core.objectives import data_loss, data_loss_grad, objective, objective_grad
 from ..core.penalties import soft_threshold
 from ..core.solvers import (
+    constrained_least_squares,
     constrained_minimizer,
     gradient_descent,
     l1_optimality_violation,
@@ -418,9 +419,9 @@ def bias_variance_checks(X, w_true, lam, noise, *, draws=2000, seed=0):
 def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
     """Check :func:`regkit.constrained_minimizer` against projected gradient descent.
 
-    Projected gradient descent minimizes the data term over the ball directly (step
-    ``1 / L``, then the Euclidean projection onto the L2 ball, or onto the L1 ball by the
-    sort-and-threshold method of Duchi et al., 2008), without any penalty strength. The
+    Projected gradient descent (:func:`regkit.constrained_least_squares`) minimizes the data
+    term over the ball directly (a gradient step, then the Euclidean projection onto the L2 or
+    L1 ball), without any penalty strength. The
     table also checks that the solution lies on the sphere (or inside the ball when
     ``lam = 0``), that it satisfies the optimality conditions of the penalized problem at the
     strength ``lam`` found by bisection, and, for two features, that no point of a dense grid
@@ -447,7 +448,7 @@ def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
     w, lam = constrained_minimizer(X, y, budget, kind)
     order = 2 if kind == "l2" else 1
     size = float(np.linalg.norm(w, order))
-    reference = _projected_gradient(X, y, budget, kind, max_iter)
+    reference = constrained_least_squares(X, y, budget, kind, tol=1e-12, max_iter=max_iter)
     loss, reference_loss = data_loss(w, X, y), data_loss(reference, X, y)
     if kind == "l2":
         violation = float(np.max(np.abs(objective_grad(w, X, y, lam, "l2"))))
@@ -495,30 +496,3 @@ def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
             )
         )
     return CheckTable(checks)
-
-
-def _projected_gradient(X, y, budget, kind, max_iter):
-    step = 1 / lipschitz_constant(X)
-    project = _project_l2 if kind == "l2" else _project_l1
-    w = np.zeros(X.shape[1])
-    for _ in range(max_iter):
-        w_next = project(w - step * (X.T @ (X @ w - y) / X.shape[0]), budget)
-        if np.linalg.norm(w_next - w) <= 1e-15 * max(1.0, np.linalg.norm(w)):
-            return w_next
-        w = w_next
-    return w
-
-
-def _project_l2(v, budget):
-    size = np.linalg.norm(v)
-    return v if size <= budget else v * (budget / size)
-
-
-def _project_l1(v, budget):
-    if np.sum(np.abs(v)) <= budget:
-        return v
-    u = np.sort(np.abs(v))[::-1]
-    cumulative = np.cumsum(u)
-    k = np.nonzero(u * np.arange(1, u.size + 1) > cumulative - budget)[0][-1]
-    threshold = (cumulative[k] - budget) / (k + 1)
-    return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)
