@@ -117,3 +117,42 @@ def test_lasso_checks_kkt_row_judges_the_independent_solver(monkeypatch, sparse_
     table = regkit.lasso_checks(sparse_problem.X, sparse_problem.y, 0.1)
     failed = failing_claims(table)
     assert any(claim.startswith("KKT conditions hold at sklearn's solution") for claim in failed)
+
+
+# elastic net and priors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 1.0])
+def test_elastic_net_checks_pass(any_problem, rho):
+    lam = 0.3 * regkit.lasso_threshold(any_problem.X, any_problem.y)
+    table = regkit.elastic_net_checks(any_problem.X, any_problem.y, lam, rho)
+    assert len(table) == 5 and table.all_passed, failing_claims(table)
+
+
+def test_elastic_net_checks_fail_for_a_wrong_sklearn_mapping(monkeypatch, sparse_problem):
+    monkeypatch.setattr(
+        SOLUTIONS,
+        "sklearn_elastic_net_arguments",
+        lambda lam, rho: {"alpha": lam, "l1_ratio": rho},
+    )
+    table = regkit.elastic_net_checks(sparse_problem.X, sparse_problem.y, 0.2, 0.5)
+    assert table[0].claim in failing_claims(table)
+
+
+@pytest.mark.parametrize(("noise_std", "prior_scale"), [(0.5, 0.2), (1.0, 1.0)])
+def test_prior_checks_pass(tall_problem, noise_std, prior_scale):
+    table = regkit.prior_checks(tall_problem.X, tall_problem.y, noise_std, prior_scale)
+    assert len(table) == 5 and table.all_passed, failing_claims(table)
+
+
+def test_prior_checks_fail_for_a_wrong_lambda(monkeypatch, tall_problem):
+    right = regkit.core.conversions.map_lambda
+    monkeypatch.setattr(SOLUTIONS, "map_lambda", lambda *args: 2 * right(*args))
+    table = regkit.prior_checks(tall_problem.X, tall_problem.y, 0.5, 0.2)
+    assert [table[k].passed for k in range(3)] == [False, False, False]
+
+
+@pytest.mark.parametrize(("noise_std", "prior_scale"), [(0.0, 1.0), (1.0, -1.0), ("1", 1.0)])
+def test_prior_checks_reject_bad_scales(problem, noise_std, prior_scale):
+    with pytest.raises((ValueError, TypeError), match=r"noise_std|prior_scale"):
+        regkit.prior_checks(problem.X, problem.y, noise_std, prior_scale)

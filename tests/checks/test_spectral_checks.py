@@ -79,7 +79,25 @@ def test_constrained_checks_pass(name, kind, budget):
     X, y, _ = make({**PROBLEMS, **PLANE_PROBLEMS}[name])
     table = regkit.constrained_checks(X, y, budget, kind)
     assert table.all_passed, table
-    assert len(table) == (5 if X.shape[1] == 2 and budget < 100 else 4)
+    # penalized (budget < 100): + the Lagrange multiplier row; in the plane: + the grid row
+    inside = budget == 100
+    assert len(table) == 4 + (not inside) + (X.shape[1] == 2 and not inside)
+
+
+def test_constrained_checks_catch_a_wrong_multiplier(monkeypatch):
+    X, y, _ = make(PROBLEMS["tall-30x5"])
+    right = regkit.core.solvers.constrained_minimizer
+
+    def wrong(X, y, budget, kind):  # the right weights with a strength 10% off
+        w, lam = right(X, y, budget, kind)
+        return w, 1.1 * lam
+
+    monkeypatch.setattr(regkit.checks.solutions, "constrained_minimizer", wrong)
+    table = regkit.constrained_checks(X, y, 0.3, "l1")
+    assert [check.claim.split(":")[1].split()[0] for check in table.failures()] == [
+        "optimality",
+        "Lagrange",
+    ]
 
 
 def test_constrained_checks_catch_a_wrong_minimizer(monkeypatch):

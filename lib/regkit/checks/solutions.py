@@ -1,5 +1,6 @@
 """Checks of the minimizers: ridge and lasso against scikit-learn, sparsity, the proximal step,
-the shrinkage factors, the bias and variance of ridge, and the constrained forms."""
+the shrinkage factors, the bias and variance of ridge, the constrained forms, the elastic net,
+and the penalties as priors (maximum a posteriori estimates)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from .._validation import (
     check_problem,
     check_scalar,
 )
+from ..core.conversions import map_lambda, sklearn_elastic_net_arguments
 from ..core.objectives import data_loss, data_loss_grad, objective, objective_grad
 from ..core.penalties import soft_threshold
 from ..core.solvers import (
     constrained_least_squares,
     constrained_minimizer,
+    elastic_net,
     gradient_descent,
     l1_optimality_violation,
     l1_prox,
@@ -41,7 +44,9 @@ from .table import FLOAT64_EPS, Check, CheckTable, relative_error
 __all__ = [
     "bias_variance_checks",
     "constrained_checks",
+    "elastic_net_checks",
     "lasso_checks",
+    "prior_checks",
     "proximal_checks",
     "ridge_checks",
     "shrinkage_checks",
@@ -481,6 +486,15 @@ def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
             1e-8,
         ),
     ]
+    if lam > 0:
+        checks.append(
+            Check(
+                f"{name}: Lagrange multiplier at the projected-gradient solution = lam found "
+                "by bisection (relative error)",
+                abs(_multiplier(reference, X, y, kind) - lam) / lam,
+                1e-6,
+            )
+        )
     if X.shape[1] == 2 and lam > 0:
         angles = np.linspace(0, 2 * np.pi, 200_001)
         directions = np.stack([np.cos(angles), np.sin(angles)])
@@ -496,3 +510,191 @@ def constrained_checks(X, y, budget, kind, *, max_iter=200_000):
             )
         )
     return CheckTable(checks)
+
+
+def _multiplier(w, X, y, kind):
+    """The course's ``lam`` for which ``w`` satisfies the penalized optimality conditions.
+
+    L2: ``grad f(w) + lam w = 0``, so ``lam = -(w . grad f) / (w . w)``. L1: on the non-zero
+    weights ``grad_k f(w) = -(lam/2) sign(w_k)``, so ``lam = -2 mean(grad_k f sign(w_k))``.
+    """
+    gradient = data_loss_grad(w, X, y)
+    if kind == "l2":
+        return float(-(w @ gradient) / (w @ w))
+    active = w != 0
+    return float(-2 * np.mean(gradient[active] * np.sign(w[active])))
+
+
+def elastic_net_checks(X, y, lam, l1_ratio):
+    """Check :func:`regkit.elastic_net` against scikit-learn and its optimality conditions.
+
+    1. scikit-learn's ``ElasticNet(**sklearn_elastic_net_arguments(lam, l1_ratio))``
+       (coordinate descent) gives the same weights;
+    2. the same weights are exactly zero in both;
+    3. the optimality conditions hold: on the non-zero weights the gradient of the smooth part
+       equals ``-(lam rho / 2) sign(w)``, on the zero ones it is at most ``lam rho / 2``;
+    4. with ``l1_ratio = 1`` it is :func:`regkit.lasso`, and 5. with ``l1_ratio = 0``,
+       :func:`regkit.ridge`.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    lam : float, > 0
+    l1_ratio : float, in [0, 1]
+
+    Returns
+    -------
+    CheckTable
+    """
+    from sklearn.linear_model import ElasticNet
+
+    X, y = check_data(X, y)
+    lam = check_positive_lam(lam, "elastic_net_checks")
+    arguments = sklearn_elastic_net_arguments(lam, l1_ratio)
+    rho = float(l1_ratio)
+    w = elastic_net(X, y, lam, rho, tol=1e-12)
+    model = ElasticNet(**arguments, fit_intercept=False, tol=1e-14, max_iter=1_000_000)
+    theirs = model.fit(X, y).coef_
+    l1, l2 = lam * rho / 2, lam * (1 - rho)
+    gradient = data_loss_grad(w, X, y) + l2 * w
+    violation = np.where(w != 0, np.abs(gradient + l1 * np.sign(w)), np.abs(gradient) - l1)
+    scale = max(float(np.max(np.abs(X.T @ y))) / X.shape[0], FLOAT64_EPS)
+    return CheckTable(
+        [
+            Check(
+                "elastic_net = sklearn ElasticNet(**sklearn_elastic_net_arguments) "
+                "(max weight diff / max|w|)",
+                float(np.max(np.abs(w - theirs))) / max(float(np.max(np.abs(w))), FLOAT64_EPS),
+                1e-6,
+            ),
+            Check(
+                "weights exactly 0 in one solution and not in the other (count)",
+                int(np.sum((w == 0) != (np.abs(theirs) < 1e-12))),
+                0,
+            ),
+            Check(
+                "optimality conditions (largest violation / max|X^T y|/m)",
+                max(float(np.max(violation)), 0.0) / scale,
+                1e-9,
+            ),
+            Check(
+                "l1_ratio = 1: elastic_net = lasso (max weight diff / max|w|)",
+                _max_relative_gap(
+                    elastic_net(X, y, lam, 1.0, tol=1e-12), lasso(X, y, lam, tol=1e-12)
+                ),
+                1e-8,
+            ),
+            Check(
+                "l1_ratio = 0: elastic_net = ridge (relative error)",
+                relative_error(elastic_net(X, y, lam, 0.0, tol=1e-12), ridge(X, y, lam)),
+                1e-8,
+            ),
+        ]
+    )
+
+
+def _max_relative_gap(a, b):
+    return float(np.max(np.abs(a - b))) / max(float(np.max(np.abs(b))), FLOAT64_EPS)
+
+
+def prior_checks(X, y, noise_std, prior_scale):
+    """Check that the penalized minimizers are maximum a posteriori (MAP) estimates.
+
+    With Gaussian noise of standard deviation ``noise_std`` and independent priors of scale
+    ``prior_scale`` on the weights, the negative log posterior is written from SciPy's
+    densities (``scipy.stats.norm``, ``scipy.stats.laplace``), not from the course's formula,
+    and minimized by a general-purpose optimizer:
+
+    1. Gaussian prior: :func:`regkit.ridge` at ``map_lambda(..., "gaussian")`` is its
+       minimizer (BFGS);
+    2. and equals the posterior mean, which for a Gaussian prior has the closed form
+       ``(X.T X / sigma**2 + I / tau**2)**-1 X.T y / sigma**2``;
+    3. Laplace prior: :func:`regkit.lasso` at ``map_lambda(..., "laplace")`` has a negative log
+       posterior no higher than Powell's minimum (which does not use the course's formula);
+    4. MAP is not the posterior mean: for one weight observed once, ``y = w + noise``, with
+       ``y`` small enough that the Laplace MAP estimate is exactly 0, the posterior mean
+       computed by quadrature is not 0.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+    noise_std : float, > 0
+    prior_scale : float, > 0
+
+    Returns
+    -------
+    CheckTable
+    """
+    from scipy.integrate import quad
+    from scipy.optimize import minimize
+    from scipy.stats import laplace, norm
+
+    X, y = check_data(X, y)
+    sigma = check_scalar(noise_std, "noise_std", positive=True)
+    scale = check_scalar(prior_scale, "prior_scale", positive=True)
+    m, n = X.shape
+
+    def negative_log_posterior(w, prior):
+        density = norm(scale=scale) if prior == "gaussian" else laplace(scale=scale)
+        return -(norm.logpdf(y, loc=X @ w, scale=sigma).sum() + density.logpdf(w).sum())
+
+    lam_gaussian = map_lambda(sigma, scale, m, "gaussian")
+    w_ridge = ridge(X, y, lam_gaussian)
+    mode = minimize(
+        negative_log_posterior,
+        np.zeros(n),
+        args=("gaussian",),
+        method="BFGS",
+        options={"gtol": 1e-10},
+    ).x
+    precision = X.T @ X / sigma**2 + np.eye(n) / scale**2
+    mean = np.linalg.solve(precision, X.T @ y / sigma**2)
+    w_lasso = lasso(X, y, map_lambda(sigma, scale, m, "laplace"), tol=1e-12)
+    powell = minimize(
+        negative_log_posterior,
+        np.zeros(n),
+        args=("laplace",),
+        method="Powell",
+        options={"xtol": 1e-10, "ftol": 1e-14, "maxfev": 200_000},
+    )
+    excess = negative_log_posterior(w_lasso, "laplace") - powell.fun
+    # one weight, y = w + noise: the Laplace MAP is soft_threshold(y, sigma**2 / scale)
+    observed = 0.5 * sigma**2 / scale
+    map_one = float(soft_threshold(np.array([observed]), sigma**2 / scale)[0])
+
+    def unnormalized(w):
+        return math.exp(-((observed - w) ** 2) / (2 * sigma**2) - abs(w) / scale)
+
+    width = 10 * (sigma + scale)
+    total = quad(unnormalized, -width, width, points=[0.0], limit=200)[0]
+    first = quad(lambda w: w * unnormalized(w), -width, width, points=[0.0], limit=200)[0]
+    return CheckTable(
+        [
+            Check(
+                "Gaussian prior: ridge at map_lambda = argmin of -log posterior by BFGS "
+                "(relative error)",
+                relative_error(w_ridge, mode),
+                1e-6,
+            ),
+            Check(
+                "Gaussian prior: ridge at map_lambda = posterior mean, closed form "
+                "(relative error)",
+                relative_error(w_ridge, mean),
+                1e-10,
+            ),
+            Check(
+                "Laplace prior: -log posterior at lasso(map_lambda) - Powell's minimum",
+                float(excess),
+                1e-9,
+            ),
+            Check("Laplace prior, one weight: MAP estimate (|w|)", abs(map_one), 0),
+            Check(
+                "Laplace prior, one weight: posterior mean by quadrature (|mean|)",
+                abs(first / total),
+                1e-3 * observed,
+                ">=",
+            ),
+        ]
+    )
