@@ -33,8 +33,8 @@ def reports():
 
 
 def test_toc_lists_every_chapter():
-    assert len(PAGES) == 15
-    assert len(NOTEBOOK_PAGES) == 9
+    assert len(PAGES) == 16
+    assert len(NOTEBOOK_PAGES) == 10
 
 
 @pytest.mark.parametrize("mode", MODES)
