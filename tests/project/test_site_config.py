@@ -35,7 +35,7 @@ def read_notebook(path):
 
 
 def test_the_chapters_are_notebooks():
-    assert len(NOTEBOOKS) == 10
+    assert len(NOTEBOOKS) == 11
 
 
 # --- buttons ----------------------------------------------------------------------------------

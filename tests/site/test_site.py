@@ -33,8 +33,8 @@ def reports():
 
 
 def test_toc_lists_every_chapter():
-    assert len(PAGES) == 16
-    assert len(NOTEBOOK_PAGES) == 10
+    assert len(PAGES) == 17
+    assert len(NOTEBOOK_PAGES) == 11
 
 
 @pytest.mark.parametrize("mode", MODES)
