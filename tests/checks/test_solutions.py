@@ -142,14 +142,14 @@ def test_elastic_net_checks_fail_for_a_wrong_sklearn_mapping(monkeypatch, sparse
 @pytest.mark.parametrize(("noise_std", "prior_scale"), [(0.5, 0.2), (1.0, 1.0)])
 def test_prior_checks_pass(tall_problem, noise_std, prior_scale):
     table = regkit.prior_checks(tall_problem.X, tall_problem.y, noise_std, prior_scale)
-    assert len(table) == 5 and table.all_passed, failing_claims(table)
+    assert len(table) == 6 and table.all_passed, failing_claims(table)
 
 
 def test_prior_checks_fail_for_a_wrong_lambda(monkeypatch, tall_problem):
     right = regkit.core.conversions.map_lambda
     monkeypatch.setattr(SOLUTIONS, "map_lambda", lambda *args: 2 * right(*args))
     table = regkit.prior_checks(tall_problem.X, tall_problem.y, 0.5, 0.2)
-    assert [table[k].passed for k in range(3)] == [False, False, False]
+    assert [table[k].passed for k in range(4)] == [False, False, False, False]
 
 
 @pytest.mark.parametrize(("noise_std", "prior_scale"), [(0.0, 1.0), (1.0, -1.0), ("1", 1.0)])
