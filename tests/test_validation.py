@@ -67,6 +67,20 @@ def test_check_scalar_positive_rejects_zero():
         v.check_scalar(0, "lr", positive=True)
 
 
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(1.5, ValueError), (-0.1, ValueError), (math.nan, ValueError), ("0.5", TypeError)],
+)
+def test_check_fraction_rejects_values_outside_zero_one(value, error):
+    with pytest.raises(error, match="l1_ratio"):
+        v.check_fraction(value, "l1_ratio")
+
+
+@pytest.mark.parametrize("value", [0, 0.25, 1, np.float64(0.5)])
+def test_check_fraction_accepts_the_closed_unit_interval(value):
+    assert v.check_fraction(value, "l1_ratio") == float(value)
+
+
 def test_check_positive_lam_names_the_caller():
     with pytest.raises(ValueError, match="lam must be > 0 for ridge_checks"):
         v.check_positive_lam(0.0, "ridge_checks")
