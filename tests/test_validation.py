@@ -29,6 +29,17 @@ X = np.array(
 )
 Y = np.array([1.0, -0.5, 0.25, 2.0, 0.75])
 GOOD = {"w": W, "X": X, "y": Y, "lam": 0.05, "kind": "l2", "lr": 0.1}
+LABELS = (Y > 0.5).astype(float)  # the logistic functions take labels 0 and 1
+
+
+def labels(y):
+    """The labels in place of the good targets; a bad value is passed on unchanged."""
+    return LABELS if y is Y else y
+
+
+def gram(X_value):
+    """X^T X / m in place of the good X (a Hessian); a bad value is passed on unchanged."""
+    return X.T @ X / len(X) if X_value is X else X_value
 
 
 # The validators ---------------------------------------------------------------------------
@@ -280,6 +291,21 @@ CALLERS = {
         lambda a: regkit.ridge_bias_variance(a["X"], a["w"], a["lam"], 0.1),
         "w X lam",
     ),
+    "min_norm_least_squares": (
+        lambda a: regkit.min_norm_least_squares(a["X"], a["y"]),
+        "X y",
+    ),
+    "min_norm_checks": (lambda a: regkit.min_norm_checks(a["X"], a["y"]), "X y"),
+    "log_loss": (lambda a: regkit.log_loss(a["w"], a["X"], labels(a["y"])), "w X y"),
+    "log_loss_gradient": (
+        lambda a: regkit.log_loss_gradient(a["w"], a["X"], labels(a["y"])),
+        "w X y",
+    ),
+    "log_loss_hessian": (lambda a: regkit.log_loss_hessian(a["w"], a["X"]), "w X"),
+    "hessian_shrinkage": (
+        lambda a: regkit.hessian_shrinkage(gram(a["X"]), a["w"], a["lam"]),
+        "w X lam",
+    ),
     "refit_ridge": (
         lambda a: regkit.refit_ridge(a["X"], a["w"], [a["lam"]], 0.1, draws=3),
         "w X",
@@ -296,6 +322,8 @@ ARGUMENT_NAMES = {
     ("project_l2_ball", "w"): "v",
     ("early_stopping_factors", "lr"): "learning_rate",
     ("project_l1_ball", "w"): "v",
+    ("hessian_shrinkage", "X"): "hessian",
+    ("hessian_shrinkage", "w"): "w0",
 }
 
 # One bad value per argument and category: (value of the right type with wrong content,
@@ -333,6 +361,7 @@ def argument_pairs():
         regkit.checks.gradients,
         regkit.core.solvers,
         regkit.core.spectral,
+        regkit.core.logistic,
     ],
 )
 def test_every_public_function_of_the_core_has_a_caller(module):
@@ -435,3 +464,41 @@ def test_relative_error_rejects_different_shapes_naming_both():
 def test_relative_error_rejects_non_numeric_input():
     with pytest.raises(TypeError, match="approx"):
         regkit.relative_error("abc", [1.0])
+
+
+def test_the_logistic_functions_reject_labels_other_than_zero_and_one():
+    with pytest.raises(ValueError, match=r"\by must hold labels 0 or 1"):
+        regkit.log_loss(W, X, Y)
+    with pytest.raises(ValueError, match=r"\by must hold labels 0 or 1"):
+        regkit.hessian_view_checks(X, Y, [0.1])
+
+
+@pytest.mark.parametrize(
+    ("hessian", "lam", "message"),
+    [
+        (np.array([[1.0, 0.5], [0.0, 1.0]]), 0.1, "symmetric"),
+        (np.array([[1.0, 0.0], [0.0, -1.0]]), 0.1, "positive semidefinite"),
+        (np.array([[1.0, 0.0], [0.0, 0.0]]), 0.0, "lam must be > 0"),
+        (np.eye(3), 0.1, "hessian must be square with one row per entry of w0"),
+    ],
+)
+def test_hessian_shrinkage_rejects_a_matrix_that_is_not_a_hessian(hessian, lam, message):
+    with pytest.raises(ValueError, match=message):
+        regkit.hessian_shrinkage(hessian, [1.0, 2.0], lam)
+
+
+@pytest.mark.parametrize(
+    ("call_with", "error", "name"),
+    [
+        (lambda: regkit.min_norm_checks(X, Y, lams=[0.1, 0.0]), ValueError, "lams"),
+        (lambda: regkit.min_norm_checks(X, Y, lams="0.1"), TypeError, "lams"),
+        (lambda: regkit.min_norm_checks(np.zeros((5, 4)), Y), ValueError, "X"),
+        (lambda: regkit.min_norm_checks(np.eye(5)[:, :2], [0, 0, 1, 1, 1]), ValueError, "y"),
+        (lambda: regkit.hessian_view_checks(X, LABELS, [0.1, -1.0]), ValueError, "lams"),
+        (lambda: regkit.hessian_view_checks(X, LABELS, None), TypeError, "lams"),
+        (lambda: regkit.hessian_view_checks(X, LABELS[:3], [0.1]), ValueError, "y"),
+    ],
+)
+def test_the_new_check_suites_validate_their_options(call_with, error, name):
+    with pytest.raises(error, match=rf"\b{name}\b"):
+        call_with()

@@ -13,19 +13,21 @@ Subpackages, one per layer of the course:
   every formula against an independent computation;
 * :mod:`regkit.networks`: the Keras side (models, losses, training, the sweep engine,
   cross-validation), which imports TensorFlow on first use;
-* :mod:`regkit.data` (data sets), :mod:`regkit.backend` (the quiet TensorFlow import) and
+* :mod:`regkit.stats` (means, standard errors and t intervals of repeated experiments),
+  :mod:`regkit.data` (data sets), :mod:`regkit.backend` (the quiet TensorFlow import) and
   :mod:`regkit.notebook` (short tracebacks on the pages).
 
 Every public name is defined once, in the ``__all__`` of its module, and re-exported here.
 """
 
-from . import backend, checks, core, data, networks, notebook
+from . import backend, checks, core, data, networks, notebook, stats
 from .backend import *
 from .checks import *
 from .core import *
 from .data import *
 from .networks import *
 from .notebook import *
+from .stats import *
 
 __version__ = "0.1.0"
 
@@ -36,4 +38,5 @@ __all__ = [
     *data.__all__,
     *backend.__all__,
     *notebook.__all__,
+    *stats.__all__,
 ]

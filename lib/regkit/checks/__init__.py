@@ -5,9 +5,11 @@ A :class:`regkit.Check` records a claim, the number measured and the bound it mu
 TensorFlow autodiff, closed forms and scikit-learn's solvers.
 """
 
-from . import gradients, grading, networks, solutions, table
+from . import gradients, grading, logistic, min_norm, networks, solutions, table
 from .gradients import *
 from .grading import *
+from .logistic import *
+from .min_norm import *
 from .networks import *
 from .solutions import *
 from .table import *
@@ -17,5 +19,7 @@ __all__ = [
     *grading.__all__,
     *gradients.__all__,
     *solutions.__all__,
+    *min_norm.__all__,
+    *logistic.__all__,
     *networks.__all__,
 ]

@@ -1,7 +1,9 @@
-"""The numpy core: penalties, objectives, solvers, ridge through the SVD, unit conversions."""
+"""The numpy core: penalties, objectives, solvers, ridge through the SVD, the logistic loss and
+L2's quadratic prediction for it, unit conversions."""
 
-from . import conversions, objectives, penalties, solvers, spectral
+from . import conversions, logistic, objectives, penalties, solvers, spectral
 from .conversions import *
+from .logistic import *
 from .objectives import *
 from .penalties import *
 from .solvers import *
@@ -12,5 +14,6 @@ __all__ = [
     *objectives.__all__,
     *solvers.__all__,
     *spectral.__all__,
+    *logistic.__all__,
     *conversions.__all__,
 ]

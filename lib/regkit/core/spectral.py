@@ -16,6 +16,7 @@ import numpy as np
 from .._validation import (
     as_float_array,
     check_count,
+    check_data,
     check_lam,
     check_scalar,
 )
@@ -24,6 +25,7 @@ from .solvers import ridge
 __all__ = [
     "early_stopping_factors",
     "effective_dof",
+    "min_norm_least_squares",
     "refit_ridge",
     "ridge_bias_variance",
     "ridge_condition_number",
@@ -70,6 +72,36 @@ def shrinkage_factors(X, lam):
     lam = check_lam(lam)
     denominator = s**2 + X.shape[0] * lam
     return np.divide(s**2, denominator, out=np.zeros_like(s), where=denominator > 0)
+
+
+def min_norm_least_squares(X, y):
+    """Return ``w+ = X+ y``, the least-squares coefficients of smallest Euclidean norm.
+
+    With the thin SVD ``X = U diag(s) V.T`` and ``r`` singular values above the rank tolerance
+    of :func:`regkit.ridge` (``s_1 * max(m, n) * eps``), ``w+ = sum_{k<=r} (u_k . y) / s_k v_k``.
+    It minimises ``||y - X w||`` and, among all minimisers, has the smallest ``||w||``; when
+    ``X`` has full column rank it is the unique least-squares solution, and when ``n > m`` with
+    full row rank it interpolates the data. It is the limit of :func:`regkit.ridge` as
+    ``lam -> 0``, whatever the shape and rank of ``X`` (:func:`regkit.min_norm_checks`).
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n)
+    y : array_like, shape (m,)
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+
+    Examples
+    --------
+    >>> min_norm_least_squares([[1.0, 1.0]], [2.0])
+    array([1., 1.])
+    """
+    X, y = check_data(X, y)
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    keep = s > s[0] * max(X.shape) * np.finfo(float).eps
+    return Vt[keep].T @ ((U[:, keep].T @ y) / s[keep])
 
 
 def effective_dof(X, lam):
