@@ -42,7 +42,9 @@ def mean_and_se(values, axis=0):
     Returns
     -------
     mean, se : float or numpy.ndarray
-        Floats for a vector, arrays of the remaining shape otherwise.
+        Floats for a vector, arrays of the remaining shape otherwise. Identical values give
+        ``se = 0``: the repetitions did not vary, which is not a certainty about anything they
+        did not sample.
     """
     values = as_float_array(values, "values")
     axis = _axis(axis, values.ndim)
@@ -89,6 +91,13 @@ class Interval:
     se: float
     count: int
     level: float
+
+    def __post_init__(self):
+        _real(self.mean, "mean")
+        if _real(self.se, "se") < 0:
+            raise ValueError(f"se must be >= 0; got {self.se}")
+        check_count(self.count, "count", minimum=2)
+        _level(self.level)
 
     @property
     def half_width(self) -> float:
@@ -170,6 +179,12 @@ def seed_and_image_se(values):
     mean, se_seeds, se_images : float
     """
     values = as_float_array(values, "values", ndim=2)
+    seeds, images = values.shape
+    if seeds < 2 or images < 2:
+        raise ValueError(
+            f"values must hold at least 2 seeds (rows) and 2 images (columns); got {seeds} "
+            f"seed(s) and {images} image(s)"
+        )
     _, se_seeds = mean_and_se(values.mean(axis=1))
     _, se_images = mean_and_se(values.mean(axis=0))
     return float(values.mean()), se_seeds, se_images
@@ -184,6 +199,11 @@ def binomial_se(proportion, count):
         In [0, 1] (an accuracy or an error rate, not a percentage).
     count : int
         Number of items (images), >= 1.
+
+    Notes
+    -----
+    At ``proportion`` 0 or 1 the formula gives 0, though the true proportion is then only
+    known to be near 0 or 1: within ``3 / count`` at 95 % confidence (the "rule of three").
     """
     proportion = check_scalar(proportion, "proportion")
     if proportion > 1:
@@ -210,4 +230,6 @@ def _axis(axis, ndim):
 def _real(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
     return float(value)

@@ -27,6 +27,26 @@ PROBLEMS = {
     "tall-30x5": regkit.make_linear_problem(30, 5, seed=1)[:2],
     "square-20x20": (legendre_design(X_POINTS, 20), Y_POINTS),
     "rank-5-of-10": (legendre_design(np.repeat(X_POINTS[:5], 4), 10), Y_POINTS),
+    # wide and rank-deficient: 12 distinct inputs among 20 rows, 30 columns (rank 12 < m < n)
+    "wide-rank-12": (legendre_design(np.r_[X_POINTS[:12], X_POINTS[:8]], 30), Y_POINTS),
+    # full row rank, but its first m columns are not: column 3 repeats column 1
+    "wide-first-m-deficient": (
+        np.column_stack(
+            [
+                legendre_design(X_POINTS, 3),
+                legendre_design(X_POINTS, 2)[:, 1:],
+                legendre_design(X_POINTS, 30)[:, 3:],
+            ]
+        ),
+        Y_POINTS,
+    ),
+    # rank 30 of 31, large scale: the rounding-level singular value leaks into ridge
+    "rank-30-of-31-large": (
+        np.random.default_rng(1).normal(size=(31, 30))
+        @ np.random.default_rng(2).normal(size=(30, 31))
+        * 200.0,
+        np.random.default_rng(3).normal(size=31),
+    ),
 }
 
 
@@ -59,8 +79,12 @@ def test_min_norm_checks_pass(name):
     table = regkit.min_norm_checks(*PROBLEMS[name])
     assert table.all_passed, [check.claim for check in table.failures()]
     claims = " ".join(check.claim for check in table)
-    assert ("full row rank" in claims) == (name in ("wide-20x40", "square-20x20"))
-    assert ("|w+| when a column is added" in claims) == (name == "wide-20x40")
+    X = PROBLEMS[name][0]
+    rank = np.linalg.matrix_rank(X)
+    assert ("full row rank" in claims) == (rank == X.shape[0])
+    assert ("full column rank" in claims) == (rank == X.shape[1])
+    first_m = np.linalg.matrix_rank(X[:, : X.shape[0]])
+    assert ("|w+| when a column is added" in claims) == (X.shape[1] > X.shape[0] == first_m)
 
 
 def test_min_norm_checks_fail_for_a_fit_that_is_not_the_smallest(monkeypatch):
@@ -100,7 +124,7 @@ def synthetic_logistic(seed=4):
 @pytest.mark.parametrize(
     ("data", "lams"),
     [
-        ((DIABETES_X, LABELS), np.logspace(-5, 2, 8)),
+        ((DIABETES_X, LABELS), np.logspace(-9, 2, 12)),
         (synthetic_logistic(), [1e-6, 1e-5, 1e-2, 1.0]),
     ],
 )
@@ -134,3 +158,52 @@ def test_hessian_view_checks_fail_for_a_gradient_with_the_wrong_sign(monkeypatch
         for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-5, 1e-4]).failures()
     ]
     assert any(claim.startswith("gradient") for claim in failed)
+
+
+def test_min_norm_checks_catch_a_ridge_off_by_ten_percent_on_a_well_conditioned_design(
+    monkeypatch,
+):
+    X, y = PROBLEMS["wide-20x40"]  # kappa = 8: the bounds alone are too wide to see this
+    monkeypatch.setattr(
+        regkit.checks.min_norm, "ridge", lambda A, b, lam: regkit.ridge(A, b, 1.1 * lam)
+    )
+    failed = [check.claim for check in regkit.min_norm_checks(X, y).failures()]
+    assert any("largest gap over λ" in claim for claim in failed)
+
+
+def test_hessian_view_checks_pass_on_a_nearly_collinear_design():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(2000, 5))
+    X = np.column_stack([Z, Z[:, 0] + 1e-3 * rng.normal(size=2000)])  # cond(X) ~ 2e3
+    y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-Z @ np.ones(5)))).astype(int)
+    table = regkit.hessian_view_checks(X, y, [1e-9, 1e-6, 1e-3, 1.0])
+    assert table.all_passed, [check.claim for check in table.failures()]
+
+
+def test_hessian_view_checks_fail_for_a_c_off_by_a_factor_two(monkeypatch):
+    from sklearn.linear_model import LogisticRegression
+
+    def wrong_conversion(X, y, lam):
+        C = np.inf if lam == 0 else 2 / (len(y) * lam)
+        model = LogisticRegression(C=C, fit_intercept=False, solver="newton-cholesky", tol=1e-12)
+        return model.fit(X, y).coef_[0]
+
+    monkeypatch.setattr(regkit.checks.logistic, "_sklearn_logistic_l2", wrong_conversion)
+    failed = [
+        check.claim for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-3]).failures()
+    ]
+    assert any(claim.startswith("LogisticRegression(C=1/(mλ))") for claim in failed)
+
+
+def test_hessian_view_checks_fail_for_a_shrinkage_with_twice_the_strength(monkeypatch):
+    monkeypatch.setattr(
+        regkit.checks.logistic,
+        "hessian_shrinkage",
+        lambda H, w0, lam: regkit.hessian_shrinkage(H, w0, 2 * lam),
+    )
+    failed = [
+        check.claim for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-3]).failures()
+    ]
+    assert any(claim.startswith("one Newton step") for claim in failed)
+    assert any(claim.startswith("quadratic loss") for claim in failed)
+    assert any(claim.startswith("prediction error") for claim in failed)

@@ -4,6 +4,7 @@ threshold, the limit of ridge as lam -> 0, and what happens as columns are added
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import solve_triangular
 
 from .._validation import as_float_array, check_data
 from ..core.solvers import ridge
@@ -16,25 +17,34 @@ __all__ = ["min_norm_checks"]
 def min_norm_checks(X, y, lams=(1e-1, 1e-3, 1e-5, 1e-7, 1e-9)):
     """Check :func:`regkit.min_norm_least_squares` and the ridge limit on one problem.
 
-    With the thin SVD ``X = U diag(s) V.T`` and rank ``r``, ridge differs from ``w+`` by
-    ``sum_k m lam / (s_k**2 + m lam) (u_k . y) / s_k v_k``, so
+    With the thin SVD ``X = U diag(s) V.T``, rank ``r`` and ``c_k = (u_k . y) / s_k`` the
+    coefficients of ``w+``, the exact ridge solution differs from ``w+`` by
+    ``sum_{k<=r} m lam / (s_k**2 + m lam) c_k v_k``, so
 
     ``m lam / (s_1**2 + m lam) ||w+|| <= ||w+ - w_lam|| <= m lam / (s_r**2 + m lam) ||w+||``:
 
-    ridge tends to ``w+`` in proportion to ``lam``, whatever the shape and rank of ``X``.
-    When ``X`` is rank-deficient its zero singular values come out of the SVD at rounding level,
-    ``s_k ~ eps s_1``, and ridge divides by ``s_k**2 + m lam`` for them too; the upper bound is
-    then allowed their contribution, at most ``max_k s_k / (s_k**2 + m lam) ||y||``, which
-    grows as ``lam`` falls and matters only at the smallest strengths.
-    The table compares ``w+`` with NumPy's ``lstsq`` (an independent SVD-based solver), with
-    ``X.T (X X.T)^-1 y`` when ``X`` has full row rank and with ``regkit.ridge(X, y, 0)`` when it
-    has full column rank (each within 100 times its rounding bound, ``eps * kappa``, or
-    ``eps * kappa**2`` where ``X X.T`` is formed); then both bounds at every ``lam``. Taking
-    the columns of ``X`` in order, ``X_p`` the first ``p``, it checks the two facts behind the
-    peak of double descent at ``p = m``: the smallest singular value of ``X_p`` falls as ``p``
-    grows to ``m`` and rises after (interlacing), and once ``X_p`` interpolates (``p >= m``,
-    rank ``m``), ``||w+||`` cannot rise when a column is added, since ``w+`` of ``X_p`` padded
-    with a zero still interpolates.
+    the ridge solution tends to ``w+`` in proportion to ``lam``, whatever the shape and rank
+    of ``X``. The table checks, in this order:
+
+    * ``w+`` against NumPy's ``lstsq`` (another SVD-based solver), within 100 times the
+      least-squares rounding bound ``eps (kappa + kappa**2 tan(theta))``, ``kappa = s_1 / s_r``
+      and ``theta`` the angle between ``y`` and its fit; with full row rank, against
+      ``Q R^-T y`` from the QR factorisation ``X.T = Q R`` (within ``100 eps kappa``); with
+      full column rank, against ``regkit.ridge(X, y, 0)``;
+    * at every ``lam``, both bounds above, for :func:`regkit.ridge`;
+    * the exact distance, ``||diag(m lam / (s**2 + m lam)) c|| / ||w+||``, against the measured
+      one (largest gap over the strengths), which the bounds alone cannot pin down when
+      ``kappa`` is large;
+    * taking the columns of ``X`` in order, ``X_p`` the first ``p``, the two facts behind the
+      peak of double descent at ``p = m``: the smallest singular value of ``X_p`` falls as
+      ``p`` grows to ``m`` and rises after it (interlacing), and once ``X_m`` has rank ``m``,
+      ``||w+||`` cannot rise when a column is added, since ``w+`` of ``X_p`` padded with a zero
+      still interpolates.
+
+    A rank-deficient ``X`` has zero singular values that the SVD returns at rounding level,
+    below ``t = max(m, n) eps s_1``; the computed ridge divides by ``s_k**2 + m lam`` for
+    those too, which adds at most ``g(min(t, sqrt(m lam))) ||y||``, ``g(s) = s / (s**2 + m
+    lam)``, to the distance. The ridge rows allow that much; it grows as ``lam`` falls.
 
     Parameters
     ----------
@@ -54,29 +64,34 @@ def min_norm_checks(X, y, lams=(1e-1, 1e-3, 1e-5, 1e-7, 1e-9)):
     if np.any(lams <= 0):
         raise ValueError(f"lams must all be > 0; got {lams.min()}")
     m, n = X.shape
-    s = np.linalg.svd(X, compute_uv=False)
+    U, s, _ = np.linalg.svd(X, full_matrices=False)
     if s[0] == 0:
         raise ValueError("X must not be all zero: its minimum-norm fit is 0 for every y")
-    rank = int(np.sum(s > s[0] * max(m, n) * FLOAT64_EPS))
-    s_r, kappa = s[rank - 1], s[0] / s[rank - 1]
+    cutoff = max(m, n) * FLOAT64_EPS * s[0]
+    rank = int(np.sum(s > cutoff))
+    kappa = s[0] / s[rank - 1]
     w_plus = min_norm_least_squares(X, y)
     size = np.linalg.norm(w_plus)
     if size == 0:
         raise ValueError("y must have a non-zero least-squares fit (X.T y is 0)")
+    fit = X @ w_plus
+    tan_theta = np.linalg.norm(y - fit) / np.linalg.norm(fit)
     rounding = 100 * FLOAT64_EPS * kappa
+    least_squares_rounding = rounding + 100 * FLOAT64_EPS * kappa**2 * tan_theta
     checks = [
         Check(
             "w+ = numpy.linalg.lstsq (relative error)",
             relative_error(w_plus, np.linalg.lstsq(X, y, rcond=None)[0]),
-            rounding,
+            least_squares_rounding,
         )
     ]
     if rank == m:
+        Q, R = np.linalg.qr(X.T)
         checks.append(
             Check(
-                "full row rank: w+ = X^T (X X^T)^-1 y (relative error)",
-                relative_error(w_plus, X.T @ np.linalg.solve(X @ X.T, y)),
-                100 * FLOAT64_EPS * kappa**2,
+                "full row rank: w+ = Q R^-T y, with X^T = QR (relative error)",
+                relative_error(w_plus, Q @ solve_triangular(R, y, trans="T")),
+                rounding,
             )
         )
     if rank == n:
@@ -84,18 +99,21 @@ def min_norm_checks(X, y, lams=(1e-1, 1e-3, 1e-5, 1e-7, 1e-9)):
             Check(
                 "full column rank: w+ = rk.ridge at λ = 0 (relative error)",
                 relative_error(w_plus, ridge(X, y, 0.0)),
-                rounding,
+                least_squares_rounding,
             )
         )
-    discarded = s[rank:]  # zero in exact arithmetic; ridge still divides by them
+    coefficients = (U[:, :rank].T @ y) / s[:rank]
+    gaps = []
     for lam in lams:
         distance = relative_error(ridge(X, y, float(lam)), w_plus)
-        leak = np.max(discarded / (discarded**2 + m * lam), initial=0.0) * np.linalg.norm(y)
+        leak = _leak(cutoff, m * lam, rank < min(m, n)) * np.linalg.norm(y) / size
+        exact = np.linalg.norm(m * lam / (s[:rank] ** 2 + m * lam) * coefficients) / size
+        gaps.append(max(abs(distance - exact) - leak, 0.0))
         checks += [
             Check(
                 f"λ = {lam:.0e}: |rk.ridge - w+| / |w+| <= mλ/(s_r² + mλ)",
                 distance,
-                m * lam / (s_r**2 + m * lam) + rounding + leak / size,
+                m * lam / (s[rank - 1] ** 2 + m * lam) + rounding + leak,
             ),
             Check(
                 f"λ = {lam:.0e}: |rk.ridge - w+| / |w+| >= mλ/(s_1² + mλ)",
@@ -104,16 +122,31 @@ def min_norm_checks(X, y, lams=(1e-1, 1e-3, 1e-5, 1e-7, 1e-9)):
                 ">=",
             ),
         ]
-    return CheckTable(checks + _column_checks(X, y))
+    checks.append(
+        Check(
+            "|rk.ridge - w+| / |w+| = |diag(mλ/(s² + mλ)) c| / |w+|, largest gap over λ",
+            max(gaps),
+            rounding,
+        )
+    )
+    return CheckTable(checks + _column_checks(X, y, s[0]))
 
 
-def _column_checks(X, y):
+def _leak(cutoff, m_lam, deficient):
+    """The largest s / (s**2 + m lam) over 0 <= s <= cutoff (0 when nothing is cut off)."""
+    if not deficient:
+        return 0.0
+    s = min(cutoff, np.sqrt(m_lam))  # s / (s**2 + m lam) rises up to s = sqrt(m lam)
+    return s / (s**2 + m_lam)
+
+
+def _column_checks(X, y, s_1):
     """Smallest singular value and norm of w+ as the columns of X are taken one by one."""
     m, n = X.shape
     if n < 2:
         return []
     smallest = np.array([np.linalg.svd(X[:, :p], compute_uv=False)[-1] for p in range(1, n + 1)])
-    steps = np.diff(smallest) / smallest.max()
+    steps = np.diff(smallest) / s_1
     before, after = steps[: min(m, n) - 1], steps[m - 1 :]
     checks = [
         Check(
@@ -122,18 +155,14 @@ def _column_checks(X, y):
             1e-12,
         )
     ]
-    first_rank = np.linalg.svd(X[:, : min(m, n)], compute_uv=False)
-    interpolates = n > m and first_rank[-1] > first_rank[0] * n * FLOAT64_EPS
-    if interpolates:
-        norms = np.array(
-            [np.linalg.norm(min_norm_least_squares(X[:, :p], y)) for p in range(m, n + 1)]
-        )
-        kappa_m = first_rank[0] / first_rank[-1]
+    s_m = np.linalg.svd(X[:, : min(m, n)], compute_uv=False)[-1]
+    if n > m and s_m > s_1 * n * FLOAT64_EPS:
+        norms = [np.linalg.norm(min_norm_least_squares(X[:, :p], y)) for p in range(m, n + 1)]
         checks.append(
             Check(
                 "p >= m: largest relative rise of |w+| when a column is added",
                 max(float(np.max(np.diff(norms) / norms[:-1])), 0.0),
-                100 * FLOAT64_EPS * kappa_m,
+                100 * FLOAT64_EPS * s_1 / s_m,  # kappa of every X_p, p >= m, is at most this
             )
         )
     return checks

@@ -22,8 +22,9 @@ __all__ = ["hessian_shrinkage", "log_loss", "log_loss_gradient", "log_loss_hessi
 def log_loss(w, X, y):
     """Return the mean log-loss of the logistic model ``p = sigma(X w)`` on labels in {0, 1}.
 
-    Computed as ``mean(log(1 + exp(z)) - y z)`` with ``z = X w`` and ``numpy.logaddexp``, so
-    that large ``|z|`` neither overflows nor loses the loss to rounding.
+    Computed as ``mean(log(1 + exp(-t z)))`` with ``z = X w`` and ``t = 2 y - 1`` (the same
+    function as ``log(1 + exp(z)) - y z``) through ``numpy.logaddexp``, so that a large
+    ``|z|`` neither overflows nor cancels: a well-classified example keeps its small loss.
 
     Parameters
     ----------
@@ -42,8 +43,7 @@ def log_loss(w, X, y):
     0.693147
     """
     w, X, y = _logistic_problem(w, X, y)
-    z = X @ w
-    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+    return float(np.mean(np.logaddexp(0.0, -(2 * y - 1) * (X @ w))))
 
 
 def log_loss_gradient(w, X, y):

@@ -81,8 +81,11 @@ def min_norm_least_squares(X, y):
     of :func:`regkit.ridge` (``s_1 * max(m, n) * eps``), ``w+ = sum_{k<=r} (u_k . y) / s_k v_k``.
     It minimises ``||y - X w||`` and, among all minimisers, has the smallest ``||w||``; when
     ``X`` has full column rank it is the unique least-squares solution, and when ``n > m`` with
-    full row rank it interpolates the data. It is the limit of :func:`regkit.ridge` as
-    ``lam -> 0``, whatever the shape and rank of ``X`` (:func:`regkit.min_norm_checks`).
+    full row rank it interpolates the data. It is the limit as ``lam -> 0`` of the ridge
+    solution ``(X.T X + m lam I)^-1 X.T y``, whatever the shape and rank of ``X``, in exact
+    arithmetic. For a rank-deficient ``X`` the computed :func:`regkit.ridge` departs from it
+    again once ``m lam`` nears the rounding-level singular values, since it divides by them
+    (:func:`regkit.min_norm_checks` bounds that effect).
 
     Parameters
     ----------
