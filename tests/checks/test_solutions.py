@@ -156,3 +156,92 @@ def test_prior_checks_fail_for_a_wrong_lambda(monkeypatch, tall_problem):
 def test_prior_checks_reject_bad_scales(problem, noise_std, prior_scale):
     with pytest.raises((ValueError, TypeError), match=r"noise_std|prior_scale"):
         regkit.prior_checks(problem.X, problem.y, noise_std, prior_scale)
+
+
+# L2 on the logistic loss: the Hessian view -------------------------------------------------
+
+DIABETES_X, PROGRESSION, _ = regkit.load_diabetes()
+LABELS = (PROGRESSION > 0).astype(int)
+
+
+def synthetic_logistic(seed=4):
+    X, _, w = regkit.make_linear_problem(300, 5, seed=seed)
+    y = (np.random.default_rng(seed).uniform(size=300) < 1 / (1 + np.exp(-X @ w))).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize(
+    ("data", "lams"),
+    [
+        ((DIABETES_X, LABELS), np.logspace(-9, 2, 12)),
+        (synthetic_logistic(), [1e-6, 1e-5, 1e-2, 1.0]),
+    ],
+)
+def test_hessian_view_checks_pass(data, lams):
+    table = regkit.hessian_view_checks(*data, lams)
+    assert table.all_passed, [check.claim for check in table.failures()]
+    assert len(table) == 7
+
+
+def test_hessian_view_checks_fail_for_a_hessian_without_the_variance_weights(monkeypatch):
+    def unweighted(w, X):
+        return X.T @ X / (4 * len(X))  # p (1 - p) replaced by its largest value, 1/4
+
+    monkeypatch.setattr(regkit.checks.solutions, "log_loss_hessian", unweighted)
+    failed = [
+        check.claim
+        for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-5, 1e-4]).failures()
+    ]
+    assert any(claim.startswith("Hessian") for claim in failed)
+    assert any(claim.startswith("prediction error") for claim in failed)
+
+
+def test_hessian_view_checks_fail_for_a_gradient_with_the_wrong_sign(monkeypatch):
+    monkeypatch.setattr(
+        regkit.checks.solutions,
+        "log_loss_gradient",
+        lambda w, X, y: -regkit.log_loss_gradient(w, X, y),
+    )
+    failed = [
+        check.claim
+        for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-5, 1e-4]).failures()
+    ]
+    assert any(claim.startswith("gradient") for claim in failed)
+
+
+def test_hessian_view_checks_pass_on_a_nearly_collinear_design():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(2000, 5))
+    X = np.column_stack([Z, Z[:, 0] + 1e-3 * rng.normal(size=2000)])  # cond(X) ~ 2e3
+    y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-Z @ np.ones(5)))).astype(int)
+    table = regkit.hessian_view_checks(X, y, [1e-9, 1e-6, 1e-3, 1.0])
+    assert table.all_passed, [check.claim for check in table.failures()]
+
+
+def test_hessian_view_checks_fail_for_a_c_off_by_a_factor_two(monkeypatch):
+    from sklearn.linear_model import LogisticRegression
+
+    def wrong_conversion(X, y, lam):
+        C = np.inf if lam == 0 else 2 / (len(y) * lam)
+        model = LogisticRegression(C=C, fit_intercept=False, solver="newton-cholesky", tol=1e-12)
+        return model.fit(X, y).coef_[0]
+
+    monkeypatch.setattr(regkit.checks.solutions, "_sklearn_logistic_l2", wrong_conversion)
+    failed = [
+        check.claim for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-3]).failures()
+    ]
+    assert any(claim.startswith("LogisticRegression(C=1/(mλ))") for claim in failed)
+
+
+def test_hessian_view_checks_fail_for_a_shrinkage_with_twice_the_strength(monkeypatch):
+    monkeypatch.setattr(
+        regkit.checks.solutions,
+        "hessian_shrinkage",
+        lambda H, w0, lam: regkit.hessian_shrinkage(H, w0, 2 * lam),
+    )
+    failed = [
+        check.claim for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-3]).failures()
+    ]
+    assert any(claim.startswith("one Newton step") for claim in failed)
+    assert any(claim.startswith("quadratic loss") for claim in failed)
+    assert any(claim.startswith("prediction error") for claim in failed)

@@ -5,10 +5,9 @@ A :class:`regkit.Check` records a claim, the number measured and the bound it mu
 TensorFlow autodiff, closed forms and scikit-learn's solvers.
 """
 
-from . import gradients, grading, logistic, min_norm, networks, solutions, table
+from . import gradients, grading, min_norm, networks, solutions, table
 from .gradients import *
 from .grading import *
-from .logistic import *
 from .min_norm import *
 from .networks import *
 from .solutions import *
@@ -20,6 +19,5 @@ __all__ = [
     *gradients.__all__,
     *solutions.__all__,
     *min_norm.__all__,
-    *logistic.__all__,
     *networks.__all__,
 ]

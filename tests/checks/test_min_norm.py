@@ -1,7 +1,7 @@
-"""Tests of regkit.min_norm_least_squares, regkit.min_norm_checks and regkit.hessian_view_checks.
+"""Tests of regkit.min_norm_least_squares and regkit.min_norm_checks.
 
 The checks must pass on correct code and fail when what they check is broken (monkeypatching
-the names the check modules imported).
+the names the check module imported).
 """
 
 import numpy as np
@@ -10,7 +10,6 @@ import scipy.linalg
 from numpy.polynomial import legendre
 
 import regkit
-import regkit.checks.logistic
 import regkit.checks.min_norm
 
 
@@ -111,55 +110,6 @@ def test_min_norm_checks_fail_for_a_ridge_off_by_a_factor_two(monkeypatch):
     assert any("<= mλ/(s_r² + mλ)" in claim for claim in failed)
 
 
-DIABETES_X, PROGRESSION, _ = regkit.load_diabetes()
-LABELS = (PROGRESSION > 0).astype(int)
-
-
-def synthetic_logistic(seed=4):
-    X, _, w = regkit.make_linear_problem(300, 5, seed=seed)
-    y = (np.random.default_rng(seed).uniform(size=300) < 1 / (1 + np.exp(-X @ w))).astype(int)
-    return X, y
-
-
-@pytest.mark.parametrize(
-    ("data", "lams"),
-    [
-        ((DIABETES_X, LABELS), np.logspace(-9, 2, 12)),
-        (synthetic_logistic(), [1e-6, 1e-5, 1e-2, 1.0]),
-    ],
-)
-def test_hessian_view_checks_pass(data, lams):
-    table = regkit.hessian_view_checks(*data, lams)
-    assert table.all_passed, [check.claim for check in table.failures()]
-    assert len(table) == 7
-
-
-def test_hessian_view_checks_fail_for_a_hessian_without_the_variance_weights(monkeypatch):
-    def unweighted(w, X):
-        return X.T @ X / (4 * len(X))  # p (1 - p) replaced by its largest value, 1/4
-
-    monkeypatch.setattr(regkit.checks.logistic, "log_loss_hessian", unweighted)
-    failed = [
-        check.claim
-        for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-5, 1e-4]).failures()
-    ]
-    assert any(claim.startswith("Hessian") for claim in failed)
-    assert any(claim.startswith("prediction error") for claim in failed)
-
-
-def test_hessian_view_checks_fail_for_a_gradient_with_the_wrong_sign(monkeypatch):
-    monkeypatch.setattr(
-        regkit.checks.logistic,
-        "log_loss_gradient",
-        lambda w, X, y: -regkit.log_loss_gradient(w, X, y),
-    )
-    failed = [
-        check.claim
-        for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-5, 1e-4]).failures()
-    ]
-    assert any(claim.startswith("gradient") for claim in failed)
-
-
 def test_min_norm_checks_catch_a_ridge_off_by_ten_percent_on_a_well_conditioned_design(
     monkeypatch,
 ):
@@ -169,41 +119,3 @@ def test_min_norm_checks_catch_a_ridge_off_by_ten_percent_on_a_well_conditioned_
     )
     failed = [check.claim for check in regkit.min_norm_checks(X, y).failures()]
     assert any("largest gap over λ" in claim for claim in failed)
-
-
-def test_hessian_view_checks_pass_on_a_nearly_collinear_design():
-    rng = np.random.default_rng(0)
-    Z = rng.normal(size=(2000, 5))
-    X = np.column_stack([Z, Z[:, 0] + 1e-3 * rng.normal(size=2000)])  # cond(X) ~ 2e3
-    y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-Z @ np.ones(5)))).astype(int)
-    table = regkit.hessian_view_checks(X, y, [1e-9, 1e-6, 1e-3, 1.0])
-    assert table.all_passed, [check.claim for check in table.failures()]
-
-
-def test_hessian_view_checks_fail_for_a_c_off_by_a_factor_two(monkeypatch):
-    from sklearn.linear_model import LogisticRegression
-
-    def wrong_conversion(X, y, lam):
-        C = np.inf if lam == 0 else 2 / (len(y) * lam)
-        model = LogisticRegression(C=C, fit_intercept=False, solver="newton-cholesky", tol=1e-12)
-        return model.fit(X, y).coef_[0]
-
-    monkeypatch.setattr(regkit.checks.logistic, "_sklearn_logistic_l2", wrong_conversion)
-    failed = [
-        check.claim for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-3]).failures()
-    ]
-    assert any(claim.startswith("LogisticRegression(C=1/(mλ))") for claim in failed)
-
-
-def test_hessian_view_checks_fail_for_a_shrinkage_with_twice_the_strength(monkeypatch):
-    monkeypatch.setattr(
-        regkit.checks.logistic,
-        "hessian_shrinkage",
-        lambda H, w0, lam: regkit.hessian_shrinkage(H, w0, 2 * lam),
-    )
-    failed = [
-        check.claim for check in regkit.hessian_view_checks(DIABETES_X, LABELS, [1e-3]).failures()
-    ]
-    assert any(claim.startswith("one Newton step") for claim in failed)
-    assert any(claim.startswith("quadratic loss") for claim in failed)
-    assert any(claim.startswith("prediction error") for claim in failed)
