@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help install lock mathjax browser linkcheck test-site book book-student notebooks lint format pytest nbval build-strict test bench clean
+.PHONY: help install lock mathjax browser linkcheck test-site book book-student book-zh translations notebooks lint format pytest nbval build-strict test bench clean
 
 help:
 	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
@@ -24,6 +24,8 @@ help:
 	@echo "make test-site - build the book, then check every page in headless Chromium"
 	@echo "make linkcheck - check the external links of the book (needs the internet)"
 	@echo "make book-student - the same website with the exercise solutions hidden, in _build/student"
+	@echo "make book-zh - the Chinese edition (locales/zh_CN), in _build/zh"
+	@echo "make translations - update the catalogs of locales/ after an English change"
 	@echo "make lock   - regenerate $(LOCK) after changing dependencies (UPGRADE=1: newest releases)"
 	@echo "make notebooks - re-execute every notebook in place (outputs are committed)"
 	@echo "make lint   - ruff check and format check"
@@ -111,6 +113,23 @@ book-student: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --config _build/student-config.yml --path-output _build/student \
 	  -W -n --keep-going
 	@echo "The student edition is at file://$(CURDIR)/_build/student/_build/html/index.html"
+
+# The Chinese edition, from the same notebooks and committed outputs, with the translations of
+# locales/zh_CN (gettext catalogs, one per page). After an English change, `make translations`
+# updates the catalogs: new and changed messages come back empty or fuzzy, and the test suite
+# fails until they are translated (CONTRIBUTING.md).
+translations: $(STAMP)
+	$(BIN)/python _ext/derive_config.py _build/gettext-config.yml --execute off --language zh_CN
+	rm -rf _build/gettext
+	$(BIN)/jupyter-book build . --config _build/gettext-config.yml --path-output _build/gettext \
+	  --builder custom --custom-builder gettext
+	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -l zh_CN -d locales -w 0
+
+book-zh: $(STAMP) $(MATHJAX)
+	$(BIN)/python _ext/derive_config.py _build/zh-config.yml --execute off --language zh_CN
+	$(BIN)/jupyter-book build . --config _build/zh-config.yml --path-output _build/zh \
+	  -W -n --keep-going
+	@echo "The Chinese edition is at file://$(CURDIR)/_build/zh/_build/html/index.html"
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \

@@ -6,7 +6,7 @@ For labels ``y_i`` in {0, 1} and the model ``p_i = sigma(x_i . w)``, the mean lo
 ``L`` the loss is close to the quadratic ``L(w0) + (1/2)(w - w0).T H (w - w0)``, and adding
 ``(lam/2) ||w||**2`` to that quadratic moves the minimiser to
 ``Q (Lambda + lam I)^-1 Lambda Q.T w0`` for ``H = Q Lambda Q.T`` (Goodfellow, Bengio &
-Courville, 2016, section 7.1.1): :func:`hessian_shrinkage`.
+Courville, 2016, section 7.1.1): :func:`regkit.hessian_shrinkage`.
 """
 
 from __future__ import annotations
