@@ -90,7 +90,7 @@ $(MATHJAX):
 mathjax: $(MATHJAX)
 
 # The browser test drives the system's Chromium (or $$CHROMIUM); where none is found, Debian's
-# package is installed, with a CJK font for the glossary's Chinese terms.
+# package is installed, with a CJK font for the Chinese edition (the test requires one).
 browser:
 	@have_browser() { [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null; }; \
 	have_cjk_font() { fc-list :lang=zh 2>/dev/null | grep -q .; }; \
@@ -101,7 +101,7 @@ browser:
 	elif ! have_browser; then \
 	  echo "Install Chromium, or set CHROMIUM=/path/to/chromium"; exit 1; \
 	else \
-	  echo "No CJK font: the glossary's Chinese terms will show as boxes in the screenshots"; \
+	  echo "No CJK font: install one (Debian: fonts-wqy-microhei) for the Chinese edition"; exit 1; \
 	fi
 
 book: $(STAMP) $(MATHJAX)
@@ -125,11 +125,14 @@ translations: $(STAMP)
 	  --builder custom --custom-builder gettext
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -l zh_CN -d locales -w 0
 
+# The site serves the Chinese edition under zh/: it is also copied to _build/html/zh, next to
+# the English one, which is what the browser test checks and the Pages workflow publishes.
 book-zh: $(STAMP) $(MATHJAX)
 	$(BIN)/python _ext/derive_config.py _build/zh-config.yml --execute off --language zh_CN
 	$(BIN)/jupyter-book build . --config _build/zh-config.yml --path-output _build/zh \
 	  -W -n --keep-going
-	@echo "The Chinese edition is at file://$(CURDIR)/_build/zh/_build/html/index.html"
+	rm -rf _build/html/zh && mkdir -p _build/html && cp -r _build/zh/_build/html _build/html/zh
+	@echo "The Chinese edition is at file://$(CURDIR)/_build/html/zh/index.html"
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
@@ -160,7 +163,7 @@ build-strict: $(STAMP) $(MATHJAX)
 
 # Serves _build/html on 127.0.0.1 and checks every page of _toc.yml in headless Chromium; the
 # screenshots go to _build/screenshots/.
-test-site: build-strict browser
+test-site: build-strict book-zh browser
 	$(BIN)/python -m pytest tests/site -q -n 2 --dist loadfile
 
 linkcheck: $(STAMP) $(MATHJAX)
@@ -169,7 +172,7 @@ linkcheck: $(STAMP) $(MATHJAX)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 
-test: lint pytest nbval build-strict test-site
+test: lint pytest nbval build-strict book-zh test-site
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
