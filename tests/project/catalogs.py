@@ -3,7 +3,9 @@
 A translated message must keep everything of its English message that is not prose: the
 glued values, cross-references, citations, equations, math, inline code and link targets. The
 text of a reference with an explicit title (``{ref}`Section 3.2 <sec-l2-stable>```) may be
-translated; its target may not. Run as a script to check catalogs by hand::
+translated; its target may not. A glued phrase (words, not only a number) has a Chinese
+variant glued under the same key plus ``-zh``, which the translation uses instead. Run as a
+script to check catalogs by hand::
 
     python tests/project/catalogs.py locales/zh_CN/LC_MESSAGES/chapters/ch1/overfitting.po
 """
@@ -55,7 +57,10 @@ def markup(text: str) -> Counter:
     without_roles = ROLE.sub(" ", text)
     for name, content in ROLE.findall(text):
         titled = TITLED.match(content)
-        found[(name, titled.group(2) if titled else content)] += 1
+        target = titled.group(2) if titled else content
+        if name == "glue:text":
+            target = target.removesuffix("-zh")  # the Chinese wording of a glued phrase
+        found[(name, target)] += 1
     without_math = MATH.sub(" ", without_roles)
     for math in MATH.findall(without_roles):
         found[("math", math)] += 1
