@@ -9,11 +9,31 @@ and by ``make translations`` and ``make book-zh`` (``--language``: the catalogs 
 """
 
 import argparse
+import re
 from pathlib import Path
 
 import yaml
 
 BOOK = Path(__file__).resolve().parents[1]
+
+
+def search_words(glossary: Path) -> list[str]:
+    """The Chinese terms of the glossary (its first column), for Chinese search.
+
+    Sphinx segments the Chinese text of the pages into words with jieba when it builds the
+    search index; without these, jieba cuts 正则化 into 正则 + 化, and a reader searching for
+    正则化 finds nothing.
+    """
+    words = {"正则化", "权重衰减", "正则项", "正则化强度", "目标函数", "最小值点", "标准误"}
+    for line in glossary.read_text(encoding="utf-8").splitlines():
+        cells = line.split("|")
+        if len(cells) < 3 or not re.search(r"[\u4e00-\u9fff]", cells[1]):
+            continue
+        for part in re.split(r"[/、（）()，,†]", cells[1]):
+            part = part.strip()
+            if len(part) >= 2 and " " not in part and re.search(r"[\u4e00-\u9fff]", part):
+                words.add(part)
+    return sorted(words)
 
 
 def derive(student: bool, execute: str | None, language: str | None = None) -> dict:
@@ -36,6 +56,15 @@ def derive(student: bool, execute: str | None, language: str | None = None) -> d
         sphinx_config["gettext_last_translator"] = "regkit course authors"
         if language.startswith("zh"):
             sphinx_config["html_search_language"] = "zh"  # word segmentation by jieba
+            words = BOOK / "_build" / "search-words-zh.txt"  # jieba's user dictionary
+            words.parent.mkdir(parents=True, exist_ok=True)
+            glossary = BOOK / "chapters" / "appendix" / "glossary.md"
+            words.write_text("".join(f"{w} 100000\n" for w in search_words(glossary)), "utf-8")
+            sphinx_config["html_search_options"] = {"dict": str(words)}
+            config["title"] = "L1 与 L2 正则化：用运行结果来检验"
+            config["author"] = "regkit 课程作者"
+            sphinx_config["nb_code_prompt_show"] = "显示代码"
+            sphinx_config["nb_code_prompt_hide"] = "隐藏代码"
     return config
 
 

@@ -14,9 +14,9 @@ from sphinx.util.osutil import relative_uri
 TEMPLATES = Path(__file__).parent / "templates"
 EDITIONS = {
     # language of this build: (folder of the other edition from the site root, its language,
-    # the link's text, its tooltip)
-    "en": ("zh/", "zh-CN", "中文", "阅读本页的中文版"),
-    "zh_CN": ("../", "en", "English", "Read this page in English"),
+    # the link's text in that language, its tooltip in this page's language)
+    "en": ("zh/", "zh-CN", "中文", "Read this page in Chinese"),
+    "zh_CN": ("../", "en", "English", "阅读本页的英文版"),
 }
 
 
@@ -38,8 +38,7 @@ def link_other_edition(app, pagename, templatename, context, doctree):
     href = f"{to_root}{folder}{app.builder.get_target_uri(pagename)}"
     context["regkit_other_edition"] = {"href": href, "lang": lang, "text": text, "title": title}
     context["metatags"] = (
-        context.get("metatags", "")
-        + f'\n<link rel="alternate" hreflang="{lang}" href="{href}" />'
+        context.get("metatags", "") + f'\n<link rel="alternate" hreflang="{lang}" href="{href}" />'
     )
 
 

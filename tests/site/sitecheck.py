@@ -84,7 +84,8 @@ IMAGES_JS = """async () => {
 # "Your search did not match any documents".
 SEARCH_FINISHED_JS = """() => {
   const summary = document.querySelector("#search-results p.search-summary");
-  return summary && /finished|did not match/.test(summary.textContent);
+  // English, or Sphinx's Chinese ("搜索完成" finished, "没有任何文档" no document matched)
+  return summary && /finished|did not match|搜索完成|没有/.test(summary.textContent);
 }"""
 
 LINKS_JS = """() => ({
