@@ -235,18 +235,20 @@ def test_sweep_model_i_k_plus_f_has_lam_i_and_fold_f(swept):
 
 
 def test_sweep_model_equals_keras_trained_alone_on_the_other_folds(swept, fold_of):
-    # Model 5 = (lams[1], fold 2): it trains on the rows outside fold 2, from the initial
-    # weights of fold 2, on the batches of model index 5.
+    # Model i * K + f = (lams[i], fold f): it trains on the rows outside fold f, from the
+    # initial weights of fold f, on the batches of fold f (seed [SWEEP_SEED, f]), which all the
+    # strengths of the fold share. Every model, so that the shared first layer is checked for
+    # every column block.
     x, y = small_digits()
-    i, f = 1, 2
-    m = i * K + f
-    init = regkit.initial_weights(64, (16,), 10, [SWEEP_SEED, f])
-    rows = np.flatnonzero(fold_of != f)
-    weights, losses = train_alone(
-        x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, m], training=SWEEP_TRAINING
-    )
-    assert max_abs_gap(model_weights(swept, m), weights) <= FLOAT32_TOL
-    assert max_rel_gap(swept.loss[m], losses) <= FLOAT32_TOL
+    for i, f in itertools.product(range(len(LAMS)), range(K)):
+        m = i * K + f
+        init = regkit.initial_weights(64, (16,), 10, [SWEEP_SEED, f])
+        rows = np.flatnonzero(fold_of != f)
+        weights, losses = train_alone(
+            x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, f], training=SWEEP_TRAINING
+        )
+        assert max_abs_gap(model_weights(swept, m), weights) <= FLOAT32_TOL, m
+        assert max_rel_gap(swept.loss[m], losses) <= FLOAT32_TOL, m
 
 
 def test_sweep_validation_metrics_equal_keras_on_the_held_out_fold(swept, fold_of):
@@ -290,6 +292,97 @@ def test_models_of_one_fold_share_their_initial_weights():
         assert max_abs_gap(same_fold[0], expected) <= 1e-7
     other_fold = max_abs_gap(model_weights(result, 0), model_weights(result, 1))
     assert other_fold > 0.05
+
+
+def test_models_of_one_fold_see_the_same_batches():
+    # Two equal strengths: the models of a fold start alike and, seeing the same batches in the
+    # same order, end alike; were their batch orders different (as with one seed per model)
+    # they would differ by far more than the tolerance. Different folds differ.
+    x, y = small_digits()
+    result = regkit.sweep(x, y, (0.01, 0.01), k=K, **SWEEP_OPTIONS)
+    for f in range(K):
+        same = max_abs_gap(model_weights(result, f), model_weights(result, K + f))
+        assert same <= FLOAT32_TOL, f"fold {f}: {same:.3g}"
+        np.testing.assert_allclose(result.loss[f], result.loss[K + f], rtol=FLOAT32_TOL)
+    assert max_abs_gap(model_weights(result, 0), model_weights(result, 1)) > 1e-3
+
+
+def test_a_second_call_reuses_the_compiled_loop_and_gives_the_same_result():
+    from regkit.networks.engine import _engine
+
+    x, y = small_digits()
+    first = regkit.sweep(x, y, LAMS, k=K, **SWEEP_OPTIONS)
+    loop = _engine(regkit.import_tensorflow(), "adam", "l2")._loop
+    traces = loop.experimental_get_tracing_count()
+    second = regkit.sweep(x, y, LAMS, k=K, **SWEEP_OPTIONS)
+    assert loop.experimental_get_tracing_count() == traces
+    for a, b in zip(first.weights, second.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for name in ("loss", "val_loss", "val_cross_entropy", "val_accuracy"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+
+
+# Groups of unequal sizes (3 and 2 models) on rows of unequal sizes (7 and 4 batches of 32 per
+# epoch): the engine pads the short group with a discarded model, and gates the short group on
+# the last steps of every epoch.
+GROUP_ROWS = (np.arange(200), np.arange(0, 200, 2))
+GROUPS = (4, 4, 4, 9, 9)
+GROUP_LAMS = (0.0, 0.01, 0.1, 0.003, 0.03)
+
+
+@pytest.mark.parametrize(("optimizer", "penalty"), COMBINATIONS, ids=COMBINATION_IDS)
+def test_grouped_models_equal_keras_trained_alone_on_the_batches_of_their_group(
+    optimizer, penalty
+):
+    x, y = small_digits()
+    training = regkit.Training(
+        penalty=penalty,
+        optimizer=optimizer,
+        learning_rate=LEARNING_RATES[optimizer],
+        weight_decay=WEIGHT_DECAYS[optimizer],
+        **STACK_OPTIONS,
+    )
+    rows = [GROUP_ROWS[0]] * 3 + [GROUP_ROWS[1]] * 2
+    inits = [regkit.initial_weights(64, (16,), 10, [SEED, g]) for g in GROUPS]
+    stacked = regkit.train_stack(
+        x, y, rows, [np.arange(200, 240)] * 5, list(GROUP_LAMS), inits, groups=GROUPS,
+        seed=SEED, training=training,
+    )  # fmt: skip
+    for m, (r, lam, init, g) in enumerate(zip(rows, GROUP_LAMS, inits, GROUPS, strict=True)):
+        weights, losses = train_alone(x, y, r, lam, init, seed=[SEED, g], training=training)
+        assert max_abs_gap(model_weights(stacked, m), weights) <= FLOAT32_TOL, m
+        assert max_rel_gap(stacked.loss[m], losses) <= FLOAT32_TOL, m
+        assert max_abs_gap(weights, init) > 1e-3
+        logits = keras_logits(model_weights(stacked, m), x[200:240])
+        expected = regkit.softmax_cross_entropy(logits, y[200:240])
+        assert stacked.val_cross_entropy[m, -1] == pytest.approx(expected, rel=FLOAT32_TOL)
+
+
+BAD_GROUPS = [
+    ("length", dict(groups=[0]), ValueError, r"groups must have one entry per model \(2\)"),
+    ("negative", dict(groups=[0, -1]), TypeError, "groups must hold integers >= 0"),
+    ("float", dict(groups=[0.0, 1.0]), TypeError, "groups must hold integers >= 0"),
+    (
+        "other rows",
+        dict(groups=[3, 3], train_rows=[np.arange(40), np.arange(30)]),
+        ValueError,
+        "groups: models 0 and 1 share group 3 but not train_rows",
+    ),
+    (
+        "other val rows",
+        dict(groups=[3, 3], val_rows=[np.arange(5), np.arange(6)]),
+        ValueError,
+        "groups: models 0 and 1 share group 3 but not val_rows",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "pattern"), [b[1:] for b in BAD_GROUPS], ids=[b[0] for b in BAD_GROUPS]
+)
+def test_train_stack_rejects_bad_groups_naming_them(changes, error, pattern):
+    with pytest.raises(error, match=pattern):
+        regkit.train_stack(**stack_arguments(**changes))
 
 
 # 3. Scale-out: MirroredStrategy over two logical CPUs, in a subprocess -----------------------

@@ -2,12 +2,19 @@
 
 Cross-validating the strength of a penalty costs one training per (lambda, fold) pair. Trained
 one after another with ``model.fit``, small networks spend most of their time in per-step
-overhead, not arithmetic. The engine here stacks the weights of all models on a leading
-*model axis* and advances every model by one mini-batch of its own in a single compiled step,
-so the overhead is paid once per step for the whole grid.
+overhead, not arithmetic. The engine here stacks the weights of all models on leading axes
+and runs every epoch and every step of all of them in one compiled (XLA) loop, with the data,
+the batch indices and the weights on the device, so the overhead is paid once for the whole
+grid. The compiled loop is kept for the process: a second call of the same shapes reuses it.
 
-Each model sees exactly what it would see if trained alone: its own training rows, in its own
-shuffled order (:func:`regkit.batch_schedule`), the same initial weights
+Models are arranged in *batch groups* (:func:`train_stack`, ``groups``): the models of a group
+train on the same rows and see the same batches in the same order, so that the first layer of
+a group is one (batch x features) @ (features x models * units) product, and its weight
+gradient one product too. :func:`sweep` groups the strengths of a fold (common random numbers);
+:func:`train_stack` by default puts every model in a group of its own.
+
+Each model sees exactly what it would see if trained alone: its own training rows, in the
+shuffled order of its group (:func:`regkit.batch_schedule`), the same initial weights
 (:func:`regkit.initial_weights`), the same loss (mean cross-entropy of the batch plus the
 course's penalty on the kernels) and the same optimizer arithmetic as Keras's ``SGD``, ``Adam``
 and ``AdamW``. The tests train each model that way with Keras itself
@@ -16,6 +23,7 @@ and ``AdamW``. The tests train each model that way with Keras itself
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from dataclasses import dataclass
@@ -241,8 +249,11 @@ def sweep(
     """Train one model per (lambda, fold) pair at once; return their learning curves.
 
     Model ``i * k + f`` has strength ``lams[i]`` and holds out fold ``f`` of
-    :func:`stratified_folds`. All models of a fold start from the same initial weights, so
-    that differences between strengths are not differences between initialisations.
+    :func:`stratified_folds`. All models of a fold start from the same initial weights and see
+    the same batches in the same order (common random numbers: the strengths of a fold differ
+    in their strength only, not in their initialisation or their batches, which makes
+    comparisons across lambda less noisy). It also lets the engine compute the first layer of
+    all the strengths of a fold as one matrix product (see :func:`train_stack`, ``groups``).
 
     Parameters
     ----------
@@ -257,7 +268,9 @@ def sweep(
     training : Training, default Training()
         The penalty, optimizer, learning rate, epochs and batch size of every model.
     seed : int
-        Seeds the folds, the initial weights and the batch order.
+        Seeds the folds, the initial weights and the batch order: the models of fold ``f``
+        start from ``initial_weights(..., [seed, f])`` and draw their batches from
+        ``batch_schedule(rows outside fold f, training.epochs, training.batch_size, [seed, f])``.
     strategy : tf.distribute.Strategy, optional
         Defaults to :func:`regkit.select_strategy`. With several replicas, every batch is
         split between them and their gradients are summed. One machine only (see
@@ -289,6 +302,7 @@ def sweep(
         model_lams,
         inits,
         folds=model_folds,
+        groups=model_folds,
         num_classes=num_classes,
         training=training,
         seed=seed,
@@ -305,12 +319,13 @@ def train_stack(
     inits,
     *,
     folds=None,
+    groups=None,
     num_classes=10,
     training=Training(),
     seed=0,
     strategy=None,
 ):
-    """Train a stack of models, each on its own rows, with one compiled step for all.
+    """Train a stack of models, each on its own rows, in one compiled loop for all.
 
     Parameters
     ----------
@@ -324,13 +339,30 @@ def train_stack(
         Initial weights of each model (see :func:`initial_weights`); same shapes for all.
     folds : sequence of int, optional
         Recorded in the result.
+    groups : sequence of int, optional
+        The batch group of each model (integers >= 0). The models of a group see the same
+        batches in the same order, which must therefore train on the same rows, and they must
+        be validated on the same rows too; the engine computes their first layer as one
+        matrix product (batch x features) @ (features x group size * units), and its weight
+        gradient as one product too. Model ``m`` draws its batches from
+        ``batch_schedule(train_rows[m], training.epochs, training.batch_size, [seed, g])``
+        where ``g = groups[m]``. Default: every model is its own group, ``groups[m] = m``, so
+        that model ``m`` draws from the seed ``[seed, m]`` whatever the other models are.
     num_classes, training, seed, strategy
-        As for :func:`sweep`. Model ``m`` draws its batches from
-        ``batch_schedule(train_rows[m], training.epochs, training.batch_size, [seed, m])``.
+        As for :func:`sweep`.
 
     Returns
     -------
     SweepResult
+
+    Notes
+    -----
+    Every model is trained as it would be alone: the arithmetic of a model does not depend on
+    the other models of the stack, except for the order in which a matrix product of several
+    models sums, which can change the last bits of its float32 results. The loop over all
+    epochs and batches is compiled once per configuration (optimizer, penalty, layer shapes,
+    stack shape, epochs and steps) and kept for the rest of the process: a second call of the
+    same shape does not trace or compile again.
     """
     tf = import_tensorflow()
     x, y = _features(x, "x"), _labels(y, "y")
@@ -349,24 +381,305 @@ def train_stack(
     _check_inits(inits, x.shape[1], num_classes)
     if folds is not None and len(folds) != models:
         raise ValueError(f"folds must have one entry per model ({models}); got {len(folds)}")
-    schedules = [
-        batch_schedule(_rows(rows, y.size, "train_rows", 1), epochs, batch_size, [seed, m])
-        for m, rows in enumerate(train_rows)
-    ]
+    train_rows = [_rows(rows, y.size, "train_rows", 1) for rows in train_rows]
+    val_rows = [_rows(rows, y.size, "val_rows", 0) for rows in val_rows]
+    members = _groups(groups, models, train_rows, val_rows)
+    schedules = {
+        group: batch_schedule(train_rows[ms[0]], epochs, batch_size, [seed, group])
+        for group, ms in members.items()
+    }
     strategy = select_strategy() if strategy is None else check_single_machine(strategy)
     replicas = strategy.num_replicas_in_sync
-    # With several replicas each takes an equal slice of every batch; pad with masked rows.
-    batches = _pad_schedules(schedules, math.ceil(batch_size / replicas) * replicas)
-    validation = _pad_rows([_rows(rows, y.size, "val_rows", 0) for rows in val_rows])
-    with strategy.scope():
-        engine = _Engine(tf, strategy, x, y, lams, inits, training)
-    history = engine.fit(batches, validation)
+    if replicas == 1:
+        history, weights = _train_grouped(
+            tf, strategy, x, y, members, schedules, val_rows, lams, inits, training
+        )
+    else:
+        # With several replicas each takes an equal slice of every batch; pad with masked rows.
+        group_of = {m: group for group, ms in members.items() for m in ms}
+        per_model = [schedules[group_of[m]] for m in range(models)]
+        batches = _pad_schedules(per_model, math.ceil(batch_size / replicas) * replicas)
+        with strategy.scope():
+            engine = _ReplicatedEngine(tf, strategy, x, y, lams, inits, training)
+        history = engine.fit(batches, _pad_rows(val_rows))
+        weights = engine.weights()
     folds = np.full(models, -1) if folds is None else np.asarray(folds, dtype=np.int64)
-    return SweepResult(lams=lams, folds=folds, weights=engine.weights(), **history)
+    return SweepResult(lams=lams, folds=folds, weights=weights, **history)
+
+
+def _groups(groups, models, train_rows, val_rows):
+    """Map each batch group to its models, in order; check that members share their rows."""
+    if groups is None:
+        return {m: [m] for m in range(models)}
+    groups = np.asarray(groups)
+    if groups.shape != (models,):
+        raise ValueError(f"groups must have one entry per model ({models}); got {groups.shape}")
+    if groups.dtype.kind not in "iu" or (groups.size and groups.min() < 0):
+        raise TypeError(f"groups must hold integers >= 0; got {groups.tolist()}")
+    members = {}
+    for m, group in enumerate(groups.tolist()):
+        members.setdefault(group, []).append(m)
+    for group, ms in members.items():
+        first = ms[0]
+        for m in ms[1:]:
+            if not np.array_equal(train_rows[m], train_rows[first]):
+                raise ValueError(
+                    f"groups: models {first} and {m} share group {group} but not train_rows"
+                )
+            if not np.array_equal(val_rows[m], val_rows[first]):
+                raise ValueError(
+                    f"groups: models {first} and {m} share group {group} but not val_rows"
+                )
+    return members
+
+
+def _train_grouped(tf, strategy, x, y, members, schedules, val_rows, lams, inits, training):
+    """Lay the models out by batch group, train them with the cached engine, and unpack."""
+    size = max(len(ms) for ms in members.values())
+    # Slot (g, j) holds the j-th model of the g-th group; a short group is padded with copies
+    # of its first model (strength 0), trained along and discarded.
+    slots = [ms + ms[:1] * (size - len(ms)) for ms in members.values()]
+    slot_lams = np.zeros((len(slots), size), dtype=np.float32)
+    where = {}
+    for g, ms in enumerate(members.values()):
+        for j, m in enumerate(ms):
+            slot_lams[g, j] = lams[m]
+            where[m] = (g, j)
+    order = tuple(zip(*(where[m] for m in range(len(lams))), strict=True))
+    batches = _pad_schedules(list(schedules.values()), training.batch_size)
+    validation = _pad_rows([val_rows[ms[0]] for ms in members.values()])
+    weights = _to_slots([[inits[m] for m in row] for row in slots])
+    engine = _engine(tf, training.optimizer, training.penalty)
+    device = _single_device(tf, strategy)
+    with tf.device(device) if device else contextlib.nullcontext():
+        history, final = engine.fit(x, y, batches, validation, slot_lams, weights, training)
+    history = {key: value[:, order[0], order[1]].T for key, value in history.items()}
+    return history, _from_slots(final, order, size)
+
+
+def _single_device(tf, strategy):
+    """The device of a ``OneDeviceStrategy``; None for the default strategy."""
+    if isinstance(strategy, tf.distribute.OneDeviceStrategy):
+        return strategy.extended.worker_devices[0]
+    return None
+
+
+def _to_slots(grouped):
+    """Stack per-model weights (``grouped[g][j]``: model j of group g) into the engine's layout.
+
+    The first kernel becomes (groups, features, size * units), model j of a group owning
+    columns ``j * units`` to ``(j + 1) * units - 1``, so that the first layer of a group is one
+    matrix product; the first bias (groups, size * units). Every later kernel is (groups, size,
+    inputs, outputs) and every later bias (groups, size, outputs).
+    """
+    count = len(grouped[0][0])
+    stacked = [np.stack([np.stack([model[i] for model in group]) for group in grouped])
+               for i in range(count)]  # fmt: skip
+    groups, size, features, units = stacked[0].shape
+    stacked[0] = stacked[0].transpose(0, 2, 1, 3).reshape(groups, features, size * units)
+    stacked[1] = stacked[1].reshape(groups, size * units)
+    return [np.ascontiguousarray(w, dtype=np.float32) for w in stacked]
+
+
+def _from_slots(weights, order, size):
+    """Undo :func:`_to_slots`: per-layer arrays with the model axis first, in model order."""
+    groups, features, columns = weights[0].shape
+    units = columns // size
+    unpacked = [
+        weights[0].reshape(groups, features, size, units).transpose(0, 2, 1, 3),
+        weights[1].reshape(groups, size, units),
+        *weights[2:],
+    ]
+    return [np.ascontiguousarray(w[order[0], order[1]]) for w in unpacked]
+
+
+_ENGINES = {}
+
+
+def _engine(tf, optimizer, penalty):
+    """The engine of an optimizer and a penalty, built once per process."""
+    key = (optimizer, penalty)
+    if key not in _ENGINES:
+        _ENGINES[key] = _Engine(tf, optimizer, penalty)
+    return _ENGINES[key]
 
 
 class _Engine:
-    """Stacked variables and the compiled epoch that updates them."""
+    """The compiled loop that trains a stack laid out by batch group (see :func:`_to_slots`).
+
+    All epochs and all steps run in one XLA-compiled call, with the data, the batch indices
+    and the weights on the device. The loop is a ``tf.function`` of its arguments only (the
+    weights are variables passed in), so that it traces and compiles once per shape of the
+    stack, and later calls of the same shape reuse it.
+    """
+
+    def __init__(self, tf, optimizer, penalty):
+        self.tf, self.optimizer, self.penalty = tf, optimizer, penalty
+        self._loop = tf.function(self._loop_fn, jit_compile=True)
+
+    def fit(self, x, y, batches, validation, lams, weights, training):
+        tf = self.tf
+        variables = [tf.Variable(w) for w in weights]
+        slots = []
+        if self.optimizer != "sgd":
+            slots = [
+                (tf.Variable(tf.zeros_like(w)), tf.Variable(tf.zeros_like(w))) for w in weights
+            ]
+        step_count = tf.Variable(tf.zeros(lams.shape[0]))
+        index, mask, active = batches
+        val_index, val_mask = validation
+        validate = val_mask.shape[1] > 0
+        curves = self._loop(
+            variables,
+            slots,
+            step_count,
+            tf.constant(x),
+            tf.constant(y.astype(np.int32)),
+            tf.constant(index),
+            tf.constant(mask),
+            tf.constant(active),
+            tf.constant(val_index),
+            tf.constant(val_mask),
+            tf.constant(lams),
+            tf.constant(training.learning_rate, tf.float32),
+            tf.constant(training.weight_decay, tf.float32),
+            validate,
+        )
+        loss, val_ce, val_acc, penalty = (c.numpy() for c in curves)
+        if not validate:
+            val_ce = val_acc = penalty = np.full_like(loss, np.nan)
+        history = {
+            "loss": loss,
+            "val_loss": val_ce + penalty,
+            "val_cross_entropy": val_ce,
+            "val_accuracy": val_acc,
+        }
+        return history, [v.numpy() for v in variables]
+
+    # --- the compiled parts ------------------------------------------------------------------
+
+    def _loop_fn(self, variables, slots, step_count, x, y, index, mask, active, val_index,
+                 val_mask, lams, learning_rate, weight_decay, validate):  # fmt: skip
+        tf = self.tf
+        epochs, steps = index.shape[0], index.shape[1]
+        curves = [tf.TensorArray(tf.float32, size=epochs) for _ in range(4)]
+        if validate:
+            val_x, val_y = tf.gather(x, val_index), tf.gather(y, val_index)
+            val_count = tf.reduce_sum(val_mask, axis=1)[:, None]
+        for epoch in tf.range(epochs):
+            total = tf.zeros_like(lams)
+            seen = tf.zeros_like(lams[:, :1])
+            for step in tf.range(steps):
+                rows, row_mask, on = index[epoch, step], mask[epoch, step], active[epoch, step]
+                counts = tf.reduce_sum(row_mask, axis=1)[:, None]
+                batch = (tf.gather(x, rows), tf.gather(y, rows), row_mask, counts, on)
+                state = (variables, slots, step_count)
+                loss = self._step(state, batch, lams, learning_rate, weight_decay)
+                total += loss * counts
+                seen += counts
+            curves[0] = curves[0].write(epoch, total / seen)
+            if validate:
+                ce_sum, correct = self._cross_entropy(
+                    variables, val_x, val_y, val_mask, lams.shape[1]
+                )
+                curves[1] = curves[1].write(epoch, ce_sum / val_count)
+                curves[2] = curves[2].write(epoch, correct / val_count)
+                curves[3] = curves[3].write(epoch, self._penalty(variables, lams))
+        loss = curves[0].stack()
+        if not validate:  # the host replaces these by NaN
+            return [loss] * 4
+        return [loss, *(curve.stack() for curve in curves[1:])]
+
+    def _logits(self, variables, x, size):
+        """Logits of every model for the batch of its group: (groups, size, batch, classes).
+
+        ``x`` has shape (groups, batch, features). The first layer of a group is one product
+        with its (features, size * units) kernel; the units of model j are then moved to their
+        own axis, and every later layer is a batched product over (group, model).
+        """
+        tf = self.tf
+        h = tf.matmul(x, variables[0]) + variables[1][:, None, :]
+        groups, batch = tf.shape(x)[0], tf.shape(x)[1]
+        h = tf.transpose(tf.reshape(h, [groups, batch, size, -1]), [0, 2, 1, 3])
+        for kernel, bias in zip(variables[2::2], variables[3::2], strict=True):
+            h = tf.matmul(tf.nn.relu(h), kernel) + bias[:, :, None, :]
+        return h
+
+    def _cross_entropy(self, variables, x, labels, mask, size):
+        """Per-model sums of cross-entropy and of correct predictions over the masked rows."""
+        tf = self.tf
+        logits = self._logits(variables, x, size)
+        labels = tf.broadcast_to(labels[:, None, :], tf.shape(logits)[:-1])
+        per_row = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        correct = tf.cast(
+            tf.equal(tf.argmax(logits, -1, output_type=tf.int32), labels), tf.float32
+        )
+        mask = mask[:, None, :]
+        return tf.reduce_sum(per_row * mask, axis=2), tf.reduce_sum(correct * mask, axis=2)
+
+    def _penalty(self, variables, lams):
+        """(lam/2) * sum(W**2), or of |W|, over the kernels of every model: (groups, size)."""
+        tf = self.tf
+        size = lams.shape[1]
+        measure = tf.square if self.penalty == "l2" else tf.abs
+        first = tf.reduce_sum(measure(variables[0]), axis=1)  # (groups, size * units)
+        total = tf.reduce_sum(tf.reshape(first, [first.shape[0], size, -1]), axis=2)
+        for kernel in variables[2::2]:
+            total += tf.reduce_sum(measure(kernel), axis=[2, 3])
+        return lams / 2 * total
+
+    def _step(self, state, batch, lams, learning_rate, weight_decay):
+        tf = self.tf
+        variables = state[0]
+        x, labels, mask, counts, active = batch
+        with tf.GradientTape() as tape:
+            ce_sum, _ = self._cross_entropy(variables, x, labels, mask, lams.shape[1])
+            per_model = ce_sum / tf.maximum(counts, 1.0) + self._penalty(variables, lams)
+            total = tf.reduce_sum(per_model * active[:, None])
+        gradients = tape.gradient(total, variables)
+        self._apply(state, gradients, active, learning_rate, weight_decay)
+        return per_model
+
+    def _apply(self, state, gradients, active, learning_rate, weight_decay):
+        """Keras's SGD, Adam or AdamW step; a group whose ``active`` is 0 keeps its weights.
+
+        The gate multiplies each change, so that an active group's arithmetic is exactly
+        Keras's (a product by 1 is exact) and an inactive group's change is exactly 0. It is
+        also several times faster than selecting with ``tf.where``, which XLA does not fuse
+        into an in-place update.
+        """
+        tf = self.tf
+        variables, slots, step_count = state
+        step_count.assign(step_count + active)
+        t = step_count
+        if self.optimizer != "sgd":
+            alpha = learning_rate * tf.sqrt(1 - BETA_2**t) / (1 - BETA_1**t)
+            alpha = tf.where(active > 0, alpha, 0.0)  # before its first step, t = 0
+        for i, (variable, gradient) in enumerate(zip(variables, gradients, strict=True)):
+            shape = [-1] + [1] * (len(variable.shape) - 1)
+            gate = tf.reshape(active, shape)
+            if self.optimizer == "sgd":
+                update = learning_rate * gradient * gate
+            else:
+                m, v = slots[i]
+                new_m = m + (gradient - m) * (1 - BETA_1) * gate
+                new_v = v + (tf.square(gradient) - v) * (1 - BETA_2) * gate
+                m.assign(new_m)
+                v.assign(new_v)
+                update = tf.reshape(alpha, shape) * new_m / (tf.sqrt(new_v) + EPSILON)
+            value = variable
+            if self.optimizer == "adamw" and i % 2 == 0:
+                # Keras decays before the gradient step: w <- w - w * wd * lr.
+                value = value - value * weight_decay * learning_rate * gate
+            variable.assign(value - update)
+
+
+class _ReplicatedEngine:
+    """Stacked variables and the compiled epoch that updates them, for several replicas.
+
+    Every model gathers its own rows; each replica takes an equal slice of every batch and
+    the replicas' gradients are summed (see ``_replicated_gradients``).
+    """
 
     def __init__(self, tf, strategy, x, y, lams, inits, training):
         self.tf, self.strategy, self.training = tf, strategy, training
