@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help install lock mathjax browser linkcheck test-site book book-student book-zh translations notebooks lint format pytest nbval build-strict test bench clean
+.PHONY: help install lock mathjax browser linkcheck test-site book book-student book-zh translations notebooks lint format pytest nbval build-strict test bench profile clean
 
 help:
 	@echo "make book   - create $(VENV), install, execute the notebooks, build _build/html"
@@ -30,7 +30,8 @@ help:
 	@echo "make notebooks - re-execute every notebook in place (outputs are committed)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
-	@echo "make bench  - benchmarks (the lambda x fold sweep against sequential Keras fits)"
+	@echo "make bench  - benchmarks: the lambda x fold sweep against scikit-learn, Keras and matmul"
+	@echo "make profile - where the time of a sweep goes (XLA operations per training step)"
 	@echo "make clean  - remove _build and caches (keeps $(VENV))"
 
 # Every package is installed at the exact version, with the hashes, recorded in the lock: the
@@ -171,6 +172,10 @@ linkcheck: $(STAMP) $(MATHJAX)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
+
+profile: $(STAMP)
+	$(BIN)/python benchmarks/profile_sweep.py mnist-sized
+	$(BIN)/python benchmarks/profile_sweep.py course
 
 test: lint pytest nbval build-strict book-zh test-site
 

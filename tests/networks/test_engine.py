@@ -204,10 +204,10 @@ SWEEP_TRAINING = regkit.Training(learning_rate=1e-2, epochs=4, batch_size=32)
 SWEEP_OPTIONS = dict(hidden=(16,), training=SWEEP_TRAINING, seed=SWEEP_SEED)
 
 
-@pytest.fixture(scope="module")
-def swept():
+@pytest.fixture(scope="module", params=[False, True], ids=["own-batches", "shared-batches"])
+def swept(request):
     x, y = small_digits()
-    return regkit.sweep(x, y, LAMS, k=K, **SWEEP_OPTIONS)
+    return regkit.sweep(x, y, LAMS, k=K, shared_batches=request.param, **SWEEP_OPTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -234,18 +234,21 @@ def test_sweep_model_i_k_plus_f_has_lam_i_and_fold_f(swept):
         assert swept.folds[i * K + f] == f
 
 
-def test_sweep_model_equals_keras_trained_alone_on_the_other_folds(swept, fold_of):
-    # Model i * K + f = (lams[i], fold f): it trains on the rows outside fold f, from the
-    # initial weights of fold f, on the batches of fold f (seed [SWEEP_SEED, f]), which all the
-    # strengths of the fold share. Every model, so that the shared first layer is checked for
-    # every column block.
+def test_sweep_model_equals_keras_trained_alone_on_the_other_folds(swept, fold_of, request):
+    # Model m = i * K + f = (lams[i], fold f): it trains on the rows outside fold f, from the
+    # initial weights of fold f, on its own batches (seed [SWEEP_SEED, m]), or with
+    # shared_batches on the batches of fold f (seed [SWEEP_SEED, f]), which all the strengths
+    # of the fold share. Every model, so that the shared first layer is checked for every
+    # column block.
+    shared = request.node.callspec.params["swept"]
     x, y = small_digits()
     for i, f in itertools.product(range(len(LAMS)), range(K)):
         m = i * K + f
         init = regkit.initial_weights(64, (16,), 10, [SWEEP_SEED, f])
         rows = np.flatnonzero(fold_of != f)
+        batch_seed = [SWEEP_SEED, f if shared else m]
         weights, losses = train_alone(
-            x, y, rows, LAMS[i], init, seed=[SWEEP_SEED, f], training=SWEEP_TRAINING
+            x, y, rows, LAMS[i], init, seed=batch_seed, training=SWEEP_TRAINING
         )
         assert max_abs_gap(model_weights(swept, m), weights) <= FLOAT32_TOL, m
         assert max_rel_gap(swept.loss[m], losses) <= FLOAT32_TOL, m
@@ -299,12 +302,26 @@ def test_models_of_one_fold_see_the_same_batches():
     # same order, end alike; were their batch orders different (as with one seed per model)
     # they would differ by far more than the tolerance. Different folds differ.
     x, y = small_digits()
-    result = regkit.sweep(x, y, (0.01, 0.01), k=K, **SWEEP_OPTIONS)
+    result = regkit.sweep(x, y, (0.01, 0.01), k=K, shared_batches=True, **SWEEP_OPTIONS)
     for f in range(K):
         same = max_abs_gap(model_weights(result, f), model_weights(result, K + f))
         assert same <= FLOAT32_TOL, f"fold {f}: {same:.3g}"
         np.testing.assert_allclose(result.loss[f], result.loss[K + f], rtol=FLOAT32_TOL)
     assert max_abs_gap(model_weights(result, 0), model_weights(result, 1)) > 1e-3
+
+
+def test_without_shared_batches_the_models_of_a_fold_see_their_own_batches():
+    x, y = small_digits()
+    result = regkit.sweep(x, y, (0.01, 0.01), k=K, **SWEEP_OPTIONS)
+    for f in range(K):
+        assert max_abs_gap(model_weights(result, f), model_weights(result, K + f)) > 1e-3
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_sweep_rejects_a_shared_batches_that_is_not_a_bool(value):
+    x, y = small_digits()
+    with pytest.raises(TypeError, match="shared_batches must be True or False"):
+        regkit.sweep(x, y, (0.0,), k=K, shared_batches=value, **SWEEP_OPTIONS)
 
 
 def test_a_second_call_reuses_the_compiled_loop_and_gives_the_same_result():

@@ -7,11 +7,11 @@ and runs every epoch and every step of all of them in one compiled (XLA) loop, w
 the batch indices and the weights on the device, so the overhead is paid once for the whole
 grid. The compiled loop is kept for the process: a second call of the same shapes reuses it.
 
-Models are arranged in *batch groups* (:func:`train_stack`, ``groups``): the models of a group
-train on the same rows and see the same batches in the same order, so that the first layer of
-a group is one (batch x features) @ (features x models * units) product, and its weight
-gradient one product too. :func:`sweep` groups the strengths of a fold (common random numbers);
-:func:`train_stack` by default puts every model in a group of its own.
+Models are arranged in *batch groups* (:func:`regkit.train_stack`, ``groups``): the models of a
+group train on the same rows and see the same batches in the same order, so that the first
+layer of a group is one (batch x features) @ (features x models * units) product, and its weight
+gradient one product too. By default every model is a group of its own;
+``regkit.sweep(shared_batches=True)`` groups the strengths of a fold.
 
 Each model sees exactly what it would see if trained alone: its own training rows, in the
 shuffled order of its group (:func:`regkit.batch_schedule`), the same initial weights
@@ -244,16 +244,13 @@ def sweep(
     num_classes=10,
     training=Training(),
     seed=0,
+    shared_batches=False,
     strategy=None,
 ):
     """Train one model per (lambda, fold) pair at once; return their learning curves.
 
     Model ``i * k + f`` has strength ``lams[i]`` and holds out fold ``f`` of
-    :func:`stratified_folds`. All models of a fold start from the same initial weights and see
-    the same batches in the same order (common random numbers: the strengths of a fold differ
-    in their strength only, not in their initialisation or their batches, which makes
-    comparisons across lambda less noisy). It also lets the engine compute the first layer of
-    all the strengths of a fold as one matrix product (see :func:`train_stack`, ``groups``).
+    :func:`stratified_folds`. All models of a fold start from the same initial weights.
 
     Parameters
     ----------
@@ -269,8 +266,16 @@ def sweep(
         The penalty, optimizer, learning rate, epochs and batch size of every model.
     seed : int
         Seeds the folds, the initial weights and the batch order: the models of fold ``f``
-        start from ``initial_weights(..., [seed, f])`` and draw their batches from
-        ``batch_schedule(rows outside fold f, training.epochs, training.batch_size, [seed, f])``.
+        start from ``initial_weights(..., [seed, f])``; model ``m`` draws its batches from
+        ``batch_schedule(rows outside its fold, training.epochs, training.batch_size,
+        [seed, m])``.
+    shared_batches : bool, default False
+        If True, all the strengths of a fold also see the same batches in the same order,
+        drawn from the seed ``[seed, f]`` (common random numbers: the models of a fold then
+        differ in their strength only, which makes comparisons across lambda less noisy), and
+        the engine computes the first layer of all the strengths of a fold as one matrix
+        product (see :func:`train_stack`, ``groups``), which is faster when that layer is wide.
+        Either way every model equals the same model trained alone on its own batches.
     strategy : tf.distribute.Strategy, optional
         Defaults to :func:`regkit.select_strategy`. With several replicas, every batch is
         split between them and their gradients are summed. One machine only (see
@@ -283,6 +288,8 @@ def sweep(
     x, y = _features(x, "x"), _labels(y, "y")
     _same_length(x, y)
     lams = _strengths(lams)
+    if not isinstance(shared_batches, bool):
+        raise TypeError(f"shared_batches must be True or False; got {shared_batches!r}")
     fold_of = stratified_folds(y, k, seed)
     rows = np.arange(y.size)
     train_rows, val_rows, model_lams, model_folds, inits = [], [], [], [], []
@@ -302,7 +309,7 @@ def sweep(
         model_lams,
         inits,
         folds=model_folds,
-        groups=model_folds,
+        groups=model_folds if shared_batches else None,
         num_classes=num_classes,
         training=training,
         seed=seed,
