@@ -1,8 +1,9 @@
 """Where the time of a sweep goes: XLA's operations per training step, and the step's floor.
 
 ``make profile`` (``python benchmarks/profile_sweep.py [course|mnist-sized]``, default
-``mnist-sized``) trains the workload of ``bench_sweep.py`` for one epoch, once to compile and
-once under TensorFlow's profiler, and prints:
+``mnist-sized``) trains the workload of ``bench_sweep.py`` for one epoch, as the benchmark
+does (``shared_batches=True``), once to compile and once under TensorFlow's profiler, and
+prints:
 
 - the fixed cost of a call: its time minus the time of its steps;
 - the matrix products XLA runs, with their shapes, from the optimized HLO of the loop;
@@ -49,7 +50,15 @@ def one_epoch(name):
 
     def call():
         start = time.perf_counter()
-        rk.sweep(x, y, bench_sweep.LAMS, k=5, hidden=settings["hidden"], training=training)
+        rk.sweep(
+            x,
+            y,
+            bench_sweep.LAMS,
+            k=5,
+            hidden=settings["hidden"],
+            training=training,
+            shared_batches=True,
+        )
         return time.perf_counter() - start
 
     return call, steps, x.shape[1], settings
