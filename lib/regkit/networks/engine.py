@@ -650,10 +650,11 @@ class _Engine:
     def _apply(self, state, gradients, active, learning_rate, weight_decay):
         """Keras's SGD, Adam or AdamW step; a group whose ``active`` is 0 keeps its weights.
 
-        The gate multiplies each change, so that an active group's arithmetic is exactly
-        Keras's (a product by 1 is exact) and an inactive group's change is exactly 0. It is
-        also several times faster than selecting with ``tf.where``, which XLA does not fuse
-        into an in-place update.
+        The gate multiplies SGD's step and the changes of Adam's moments and of the decay, so
+        that an active group's arithmetic is exactly Keras's (a product by 1 is exact) and an
+        inactive group's change is exactly 0; Adam's step is stopped by ``alpha``, which is 0
+        for an inactive group. Multiplying is several times faster than selecting with
+        ``tf.where``, which XLA does not fuse into an in-place update.
         """
         tf = self.tf
         variables, slots, step_count = state
@@ -661,7 +662,7 @@ class _Engine:
         t = step_count
         if self.optimizer != "sgd":
             alpha = learning_rate * tf.sqrt(1 - BETA_2**t) / (1 - BETA_1**t)
-            alpha = tf.where(active > 0, alpha, 0.0)  # before its first step, t = 0
+            alpha = tf.where(active > 0, alpha, 0.0)  # an inactive group does not move
         for i, (variable, gradient) in enumerate(zip(variables, gradients, strict=True)):
             shape = [-1] + [1] * (len(variable.shape) - 1)
             gate = tf.reshape(active, shape)
