@@ -126,25 +126,30 @@ def by_sweep(x, y, hidden, epochs, batch_size, shared_batches=True):
     )
 
 
-def by_sklearn(x, y, hidden, epochs, batch_size, dtype=np.float32):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.model_selection import GridSearchCV
+def sklearn_network(hidden, epochs, batch_size, **options):
+    """scikit-learn's MLP with the benchmark's Adam settings; every fit runs all its epochs."""
     from sklearn.neural_network import MLPClassifier
 
-    fold_of = rk.stratified_folds(y, FOLDS, seed=SEED)
-    folds = [(np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)) for f in range(FOLDS)]
-    model = MLPClassifier(
+    return MLPClassifier(
         hidden_layer_sizes=hidden,
         solver="adam",
         learning_rate_init=LEARNING_RATE,
         epsilon=1e-7,
         batch_size=batch_size,
         max_iter=epochs,
-        shuffle=True,
         n_iter_no_change=epochs,
-        early_stopping=False,
         random_state=SEED,
+        **options,
     )
+
+
+def by_sklearn(x, y, hidden, epochs, batch_size, dtype=np.float32):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import GridSearchCV
+
+    fold_of = rk.stratified_folds(y, FOLDS, seed=SEED)
+    folds = [(np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)) for f in range(FOLDS)]
+    model = sklearn_network(hidden, epochs, batch_size, shuffle=True, early_stopping=False)
     search = GridSearchCV(
         model, {"alpha": list(LAMS * batch_size)}, cv=folds, n_jobs=2, refit=False
     )
@@ -157,19 +162,8 @@ def by_sklearn(x, y, hidden, epochs, batch_size, dtype=np.float32):
 def check_sklearn_epochs(x, y, hidden, epochs, batch_size):
     """One fit of the grid's settings: scikit-learn ran all ``epochs`` epochs, in float32."""
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
 
-    model = MLPClassifier(
-        hidden_layer_sizes=hidden,
-        solver="adam",
-        learning_rate_init=LEARNING_RATE,
-        epsilon=1e-7,
-        batch_size=batch_size,
-        max_iter=epochs,
-        n_iter_no_change=epochs,
-        alpha=1e-3 * batch_size,
-        random_state=SEED,
-    )
+    model = sklearn_network(hidden, epochs, batch_size, alpha=1e-3 * batch_size)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(x[:2000], y[:2000])
